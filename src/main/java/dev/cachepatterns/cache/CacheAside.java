@@ -1,0 +1,312 @@
+package dev.cachepatterns.cache;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import org.jboss.logging.Logger;
+
+/**
+ * Cache-aside (lazy loading): reads look in Redis first and, on a miss, load from the source and fill Redis; writes go
+ * to the source and then invalidate (and optionally re-warm) the entry.
+ *
+ * <p>Consistency: eventual. A reader that loaded an old row just before a write may fill the entry after the writer's
+ * invalidation; that stale value lives at most one TTL. Use write-through where that is unacceptable.
+ *
+ * <p>Stampedes: concurrent misses on one key share one load in this JVM ({@link SingleFlight}) and across instances
+ * ({@link DistributedLock}); instances that lose the lock race wait for the winner's fill announcement ({@link
+ * FillSignals}) for at most {@code lock-wait}, then load by themselves.
+ *
+ * <p>Failures: every Redis call has a time-out and goes through the shared circuit breaker. When Redis fails, reads are
+ * served by the loader (counted in {@code cache_fallbacks_total}), still single-flighted per key and bounded by the
+ * {@link LoadLimiter}; invalidations that cannot reach Redis are counted and the entry expires with its TTL. Loader
+ * failures are passed to the caller unchanged.
+ */
+public final class CacheAside<K, V> {
+
+    static final String ABSENT = "!absent";
+    private static final Logger LOG = Logger.getLogger(CacheAside.class);
+
+    private final CacheSettings settings;
+    private final CacheKeys keys;
+    private final JsonCodec<V> codec;
+    private final Loader<K, V> loader;
+    private final Function<K, String> keyRenderer;
+    private final TtlPolicy ttl;
+    private final TtlPolicy negativeTtl;
+    private final ReactiveRedisDataSource redis;
+    private final ReactiveValueCommands<String, String> values;
+    private final RedisGuard guard;
+    private final LoadLimiter limiter;
+    private final DistributedLock lock;
+    private final FillSignals signals;
+    private final CacheMetrics metrics;
+    private final SingleFlight<CacheLookup<V>> reads = new SingleFlight<>();
+    private final SingleFlight<Optional<V>> refreshes = new SingleFlight<>();
+
+    CacheAside(
+            CacheSettings settings,
+            JsonCodec<V> codec,
+            Loader<K, V> loader,
+            Function<K, String> keyRenderer,
+            ReactiveRedisDataSource redis,
+            RedisGuard guard,
+            LoadLimiter limiter,
+            DistributedLock lock,
+            FillSignals signals,
+            CacheMetrics metrics) {
+        this.settings = settings;
+        this.keys = new CacheKeys(settings.keyPrefix());
+        this.codec = codec;
+        this.loader = loader;
+        this.keyRenderer = keyRenderer;
+        this.ttl = new TtlPolicy(settings.ttl(), settings.ttlJitter());
+        this.negativeTtl = new TtlPolicy(settings.negativeTtl(), settings.ttlJitter());
+        this.redis = redis;
+        this.values = redis.value(String.class);
+        this.guard = guard;
+        this.limiter = limiter;
+        this.lock = lock;
+        this.signals = signals;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The value for {@code id}: from Redis when cached, else from the loader (and then cached). Concurrent calls for one
+     * key in this JVM share one Redis lookup and at most one load.
+     */
+    public Uni<Optional<V>> get(K id) {
+        if (!settings.enabled()) {
+            return loadFromSource(id);
+        }
+        String key = keys.value(keyRenderer.apply(id));
+        return reads.run(key, () -> lookupOrLoad(id, key)).map(this::counted);
+    }
+
+    private Uni<CacheLookup<V>> lookupOrLoad(K id, String key) {
+        return lookup(key).flatMap(found -> switch (found.kind()) {
+            case HIT, ABSENT -> Uni.createFrom().item(found);
+            case MISS ->
+                loadUnderLock(id, key).map(value -> new CacheLookup<>(CacheLookup.Kind.MISS, value.orElse(null)));
+            case UNAVAILABLE ->
+                loadFromSource(id).map(value -> new CacheLookup<>(CacheLookup.Kind.UNAVAILABLE, value.orElse(null)));
+        });
+    }
+
+    private Optional<V> counted(CacheLookup<V> outcome) {
+        switch (outcome.kind()) {
+            case HIT -> metrics.hit();
+            case ABSENT -> metrics.negativeHit();
+            case MISS -> metrics.miss();
+            case UNAVAILABLE -> metrics.fallback();
+        }
+        return outcome.asOptional();
+    }
+
+    /** The values found for {@code ids} (one MGET, one bulk load for the misses, one pipelined fill). */
+    public Uni<Map<K, V>> getAll(List<K> ids) {
+        List<K> distinct = List.copyOf(new LinkedHashSet<>(ids));
+        if (distinct.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        if (!settings.enabled()) {
+            return loadAllFromSource(distinct);
+        }
+        String[] redisKeys =
+                distinct.stream().map(id -> keys.value(keyRenderer.apply(id))).toArray(String[]::new);
+        return guard.call(() -> values.mget(redisKeys))
+                .onFailure(RedisUnavailableException.class)
+                .recoverWithNull()
+                .flatMap(cached -> {
+                    if (cached == null) {
+                        metrics.fallback();
+                        return loadAllFromSource(distinct);
+                    }
+                    Map<K, V> found = new HashMap<>();
+                    List<K> missing = new ArrayList<>();
+                    for (int i = 0; i < distinct.size(); i++) {
+                        CacheLookup<V> lookup = decode(cached.get(redisKeys[i]));
+                        switch (lookup.kind()) {
+                            case HIT -> {
+                                metrics.hit();
+                                found.put(distinct.get(i), lookup.value());
+                            }
+                            case ABSENT -> metrics.negativeHit();
+                            default -> {
+                                metrics.miss();
+                                missing.add(distinct.get(i));
+                            }
+                        }
+                    }
+                    if (missing.isEmpty()) {
+                        return Uni.createFrom().item(found);
+                    }
+                    return loadAllFromSource(missing)
+                            .call(loaded -> fillAll(missing, loaded))
+                            .map(loaded -> {
+                                found.putAll(loaded);
+                                return found;
+                            });
+                });
+    }
+
+    /**
+     * Called after the source of truth changed: removes the entry and, when {@code rewarm-on-write} is on, loads the
+     * committed value back into Redis. Never fails: a Redis that cannot be reached leaves the entry to its TTL.
+     */
+    public Uni<Void> invalidate(K id) {
+        if (!settings.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        String key = keys.value(keyRenderer.apply(id));
+        Uni<Void> removed = guard.call(() -> redis.key(String.class).del(key))
+                .replaceWithVoid()
+                .onFailure()
+                .invoke(failure -> {
+                    metrics.invalidationFailed();
+                    LOG.debugf("invalidation of %s failed: %s", key, failure.getMessage());
+                })
+                .onFailure()
+                .recoverWithNull();
+        if (!settings.rewarmOnWrite()) {
+            return removed;
+        }
+        // A separate flight from reads: a read that started before the write may carry the old row.
+        return removed.call(() -> refreshes
+                        .run(key, () -> loadFromSource(id).call(value -> fill(key, value)))
+                        .onFailure()
+                        .recoverWithNull())
+                .replaceWithVoid();
+    }
+
+    /** Removes the entry without re-warming (e.g. after a delete). Never fails. */
+    public Uni<Void> evict(K id) {
+        if (!settings.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        String key = keys.value(keyRenderer.apply(id));
+        return guard.call(() -> redis.key(String.class).del(key))
+                .replaceWithVoid()
+                .onFailure()
+                .invoke(failure -> metrics.invalidationFailed())
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    /** The Redis key that holds {@code id}; for tests and tooling. */
+    public String keyOf(K id) {
+        return keys.value(keyRenderer.apply(id));
+    }
+
+    public TtlPolicy ttlPolicy() {
+        return ttl;
+    }
+
+    private Uni<CacheLookup<V>> lookup(String key) {
+        return guard.call(() -> values.get(key))
+                .map(this::decode)
+                .onFailure(RedisUnavailableException.class)
+                .recoverWithItem(CacheLookup.unavailable());
+    }
+
+    private CacheLookup<V> decode(String raw) {
+        if (raw == null) {
+            return CacheLookup.miss();
+        }
+        if (ABSENT.equals(raw)) {
+            return CacheLookup.absent();
+        }
+        V value = codec.decodeOrNull(raw);
+        // An entry we cannot read (e.g. from an older schema) is a miss; the fill overwrites it.
+        return value == null ? CacheLookup.miss() : CacheLookup.hit(value);
+    }
+
+    private Uni<Optional<V>> loadUnderLock(K id, String key) {
+        String lockKey = keys.lock(keyRenderer.apply(id));
+        return lock.tryAcquire(lockKey, settings.lockLease())
+                .onFailure(RedisUnavailableException.class)
+                .recoverWithItem(() -> null)
+                .flatMap(token -> {
+                    if (token == null) {
+                        metrics.fallback();
+                        return loadFromSource(id);
+                    }
+                    if (token.isEmpty()) {
+                        return awaitOtherLoader(id, key);
+                    }
+                    // Re-check under the lock: another instance may have filled it between our miss and our lock.
+                    return lookup(key)
+                            .flatMap(found -> found.answered()
+                                    ? Uni.createFrom().item(found.asOptional())
+                                    : loadFromSource(id).call(value -> fill(key, value)))
+                            .eventually(() -> lock.release(lockKey, token.get())
+                                    .onFailure()
+                                    .recoverWithNull());
+                });
+    }
+
+    private Uni<Optional<V>> awaitOtherLoader(K id, String key) {
+        metrics.lockWait();
+        Uni<Void> filled = signals.expect(key, settings.lockWait());
+        return lookup(key).flatMap(first -> {
+            if (first.answered()) {
+                return Uni.createFrom().item(first.asOptional());
+            }
+            return filled.flatMap(ignored -> lookup(key))
+                    .flatMap(second -> second.answered()
+                            ? Uni.createFrom().item(second.asOptional())
+                            : loadFromSource(id).call(value -> fill(key, value)));
+        });
+    }
+
+    private Uni<Void> fill(String key, Optional<V> value) {
+        String payload = value.map(codec::encode).orElse(ABSENT);
+        long ttlMillis = value.isPresent() ? ttl.nextMillis() : negativeTtl.nextMillis();
+        return guard.call(() -> values.psetex(key, ttlMillis, payload))
+                .call(() -> signals.announce(key))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private Uni<Void> fillAll(List<K> ids, Map<K, V> loaded) {
+        List<Request> commands = new ArrayList<>(ids.size());
+        for (K id : ids) {
+            V value = loaded.get(id);
+            String payload = value == null ? ABSENT : codec.encode(value);
+            long ttlMillis = value == null ? negativeTtl.nextMillis() : ttl.nextMillis();
+            commands.add(Request.cmd(Command.PSETEX)
+                    .arg(keys.value(keyRenderer.apply(id)))
+                    .arg(ttlMillis)
+                    .arg(payload));
+        }
+        return guard.call(() -> redis.getRedis().batch(commands))
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private Uni<Optional<V>> loadFromSource(K id) {
+        return limiter.run(() -> timed(loader.load(id)));
+    }
+
+    private Uni<Map<K, V>> loadAllFromSource(List<K> ids) {
+        return limiter.run(() -> timed(loader.loadAll(ids)));
+    }
+
+    private <T> Uni<T> timed(Uni<T> load) {
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            return load.onItemOrFailure()
+                    .invoke((item, failure) -> metrics.loaded(System.nanoTime() - start, failure == null));
+        });
+    }
+}

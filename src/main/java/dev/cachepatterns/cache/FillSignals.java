@@ -1,0 +1,83 @@
+package dev.cachepatterns.cache;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
+
+/**
+ * Tells waiters on this instance that another instance has filled a key, so they read it at once instead of polling.
+ * One pub/sub subscription per instance carries the filled keys of every cache. If the subscription is down, waiters
+ * simply reach their bounded wait and load by themselves; the next wait re-subscribes.
+ */
+@ApplicationScoped
+public class FillSignals {
+
+    private static final Logger LOG = Logger.getLogger(FillSignals.class);
+
+    private final ReactiveRedisDataSource redis;
+    private final RedisGuard guard;
+    private final String channel;
+    private final ConcurrentMap<String, CompletableFuture<Void>> waiters = new ConcurrentHashMap<>();
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+
+    public FillSignals(ReactiveRedisDataSource redis, RedisGuard guard, RedisResilienceConfig config) {
+        this.redis = redis;
+        this.guard = guard;
+        this.channel = config.fillChannel();
+    }
+
+    /**
+     * Registers interest in {@code key} now (before the caller re-reads the cache, so no fill can slip between the two)
+     * and returns a Uni that completes when the key is announced or {@code maxWait} passes, whichever is first.
+     */
+    public Uni<Void> expect(String key, Duration maxWait) {
+        ensureSubscribed();
+        CompletableFuture<Void> signal = waiters.computeIfAbsent(key, k -> new CompletableFuture<>());
+        return Uni.createFrom()
+                .completionStage(signal)
+                .ifNoItem()
+                .after(maxWait)
+                .recoverWithItem(() -> {
+                    waiters.remove(key, signal);
+                    return null;
+                });
+    }
+
+    /** Announces that {@code key} now holds a value. Best effort: a lost announcement only costs a waiter its wait. */
+    public Uni<Void> announce(String key) {
+        return guard.call(() -> redis.pubsub(String.class).publish(channel, key))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private void onMessage(String key) {
+        CompletableFuture<Void> signal = waiters.remove(key);
+        if (signal != null) {
+            signal.complete(null);
+        }
+    }
+
+    private void ensureSubscribed() {
+        if (!subscribed.compareAndSet(false, true)) {
+            return;
+        }
+        redis.pubsub(String.class)
+                .subscribe(channel, this::onMessage, () -> subscribed.set(false), failure -> {
+                    LOG.debugf("fill-signal subscription lost: %s", failure.getMessage());
+                    subscribed.set(false);
+                })
+                .subscribe()
+                .with(subscriber -> LOG.debugf("subscribed to %s", channel), failure -> {
+                    LOG.debugf("cannot subscribe to %s: %s", channel, failure.getMessage());
+                    subscribed.set(false);
+                });
+    }
+}

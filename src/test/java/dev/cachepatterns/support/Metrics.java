@@ -1,0 +1,33 @@
+package dev.cachepatterns.support;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Reads the cache counters the way the design counts database reads. */
+public final class Metrics {
+
+    private final MeterRegistry registry;
+
+    public Metrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public double loads(String cache) {
+        return count("cache.loads", cache, "result", "success") + count("cache.loads", cache, "result", "failure");
+    }
+
+    public double gets(String cache, String result) {
+        return count("cache.gets", cache, "result", result);
+    }
+
+    public double fallbacks(String cache) {
+        Counter counter = registry.find("cache.fallbacks").tag("cache", cache).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double count(String name, String cache, String tag, String value) {
+        Counter counter =
+                registry.find(name).tag("cache", cache).tag(tag, value).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
