@@ -7,8 +7,10 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 
@@ -32,6 +34,11 @@ public class FillSignals {
         this.redis = redis;
         this.guard = guard;
         this.channel = config.fillChannel();
+    }
+
+    /** Subscribes at start, so the first waiter does not race its own subscription. */
+    void onStart(@Observes StartupEvent event) {
+        ensureSubscribed();
     }
 
     /**
