@@ -1,6 +1,6 @@
 package dev.cachepatterns.cache;
 
-import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,11 +20,13 @@ public class RedisGuard {
 
     private static final Logger LOG = Logger.getLogger(RedisGuard.class);
 
-    private final Duration timeout;
+    private final Vertx vertx;
+    private final long timeoutMillis;
     private final CircuitBreaker breaker;
 
-    public RedisGuard(RedisResilienceConfig config, MeterRegistry registry) {
-        this.timeout = config.timeout();
+    public RedisGuard(RedisResilienceConfig config, MeterRegistry registry, Vertx vertx) {
+        this.vertx = vertx;
+        this.timeoutMillis = Math.max(1, config.timeout().toMillis());
         this.breaker = new CircuitBreaker(
                 config.failureThreshold(), config.openFor().toNanos(), System::nanoTime, new CircuitLog(config));
         Gauge.builder("cache.redis.circuit.open", breaker, b -> b.state() == CircuitBreaker.State.CLOSED ? 0 : 1)
@@ -32,28 +35,53 @@ public class RedisGuard {
     }
 
     public <T> Uni<T> call(Supplier<Uni<T>> command) {
-        return Uni.createFrom().deferred(() -> {
+        return Uni.createFrom().emitter(emitter -> {
             if (!breaker.tryAcquirePermission()) {
-                return Uni.createFrom().failure(new RedisUnavailableException("circuit open"));
+                emitter.fail(new RedisUnavailableException("circuit open"));
+                return;
             }
-            return command.get()
-                    .ifNoItem()
-                    .after(timeout)
-                    .failWith(() -> new RedisUnavailableException("no reply within " + timeout.toMillis() + " ms"))
-                    .onFailure()
-                    .invoke(failure -> LOG.debugf("Redis call failed: %s", failure.toString()))
-                    .onItemOrFailure()
-                    .invoke((item, failure) -> {
-                        if (failure == null) {
-                            breaker.onSuccess();
-                        } else {
-                            breaker.onFailure();
-                        }
-                    })
-                    .onCancellation()
-                    .invoke(breaker::onCancel)
-                    .onFailure(failure -> !(failure instanceof RedisUnavailableException))
-                    .transform(RedisUnavailableException::new);
+            // A Vert.x timer rather than Mutiny's ifNoItem(): it runs on the event loop, with no hop to a shared
+            // scheduler thread on every cache read.
+            AtomicBoolean settled = new AtomicBoolean();
+            long timer = vertx.setTimer(timeoutMillis, id -> {
+                if (settled.compareAndSet(false, true)) {
+                    breaker.onFailure();
+                    emitter.fail(new RedisUnavailableException("no reply within " + timeoutMillis + " ms"));
+                }
+            });
+            emitter.onTermination(() -> {
+                if (settled.compareAndSet(false, true)) {
+                    // Cancelled by the caller before Redis answered.
+                    vertx.cancelTimer(timer);
+                    breaker.onCancel();
+                }
+            });
+            Uni<T> call;
+            try {
+                call = command.get();
+            } catch (RuntimeException e) {
+                call = Uni.createFrom().failure(e);
+            }
+            call.subscribe()
+                    .with(
+                            item -> {
+                                if (settled.compareAndSet(false, true)) {
+                                    vertx.cancelTimer(timer);
+                                    breaker.onSuccess();
+                                    emitter.complete(item);
+                                }
+                            },
+                            failure -> {
+                                if (settled.compareAndSet(false, true)) {
+                                    vertx.cancelTimer(timer);
+                                    breaker.onFailure();
+                                    LOG.debugf("Redis call failed: %s", failure);
+                                    emitter.fail(
+                                            failure instanceof RedisUnavailableException
+                                                    ? failure
+                                                    : new RedisUnavailableException(failure));
+                                }
+                            });
         });
     }
 
