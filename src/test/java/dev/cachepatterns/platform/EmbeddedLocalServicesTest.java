@@ -1,0 +1,52 @@
+package dev.cachepatterns.platform;
+
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import dev.cachepatterns.support.RedisServer;
+import dev.cachepatterns.support.Users;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * With nothing listening on the ports where Postgres and Redis usually are (and no container engine here), the service
+ * starts real Postgres and Redis processes from the binaries in Maven artifacts and serves as usual.
+ */
+@QuarkusTest
+@TestProfile(EmbeddedLocalServicesTest.NothingOnTheUsualPorts.class)
+class EmbeddedLocalServicesTest {
+
+    static final int UNUSED_POSTGRES_PORT = RedisServer.freePort();
+    static final int UNUSED_REDIS_PORT = RedisServer.freePort();
+
+    public static class NothingOnTheUsualPorts implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "local-services.postgres-port", String.valueOf(UNUSED_POSTGRES_PORT),
+                    "local-services.redis-port", String.valueOf(UNUSED_REDIS_PORT));
+        }
+    }
+
+    @Test
+    void servesFromEmbeddedPostgresAndRedis() {
+        String postgresUrl = ConfigProvider.getConfig().getValue("quarkus.datasource.reactive.url", String.class);
+        String redisUrl = ConfigProvider.getConfig().getValue("quarkus.redis.hosts", String.class);
+        assertThat(postgresUrl).startsWith("postgresql://127.0.0.1:").doesNotContain(":5432/");
+        assertThat(redisUrl).startsWith("redis://127.0.0.1:").doesNotEndWith(":6379");
+        assertThat(System.getProperty("local-services.embedded.postgres-port")).isNotBlank();
+        assertThat(System.getProperty("local-services.embedded.redis-port")).isNotBlank();
+
+        long id = Users.create("Embedded");
+        given().get("/users/{id}", id).then().statusCode(200).body("name", equalTo("Embedded"));
+        given().get("/users/{id}", id).then().statusCode(200).body("name", equalTo("Embedded"));
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+}
