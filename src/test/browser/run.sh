@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the headless-Chromium checks of the page at / against the packaged app on a free port.
+# Needs target/quarkus-app (./mvnw package or verify), Node.js, and Debian's chromium.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(cd ../../.. && pwd)
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "browser tests: installing chromium" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+npm ci --no-audit --no-fund --silent
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+QUARKUS_HTTP_PORT=$port java -jar "$root/target/quarkus-app/quarkus-run.jar" >"$root/target/browser-app.log" 2>&1 &
+app=$!
+trap 'kill $app 2>/dev/null || true; wait $app 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+
+BASE_URL="http://127.0.0.1:$port" SCREENSHOT="$root/target/page.png" node --test page.test.mjs
