@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Fills the database with synthetic users, posts, inventory and leaderboard score events, and clears
+# the service's Redis keys so no cache serves data from before. Deterministic: the same scale gives
+# the same rows every time (it TRUNCATEs the example tables first, so never point it at real data).
+#
+# Usage: scripts/seed.sh [--users 100000] [--posts 10000] [--skus 10000] [--events 1000000] [--boards 10]
+# Env:   DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test),
+#        REDIS_HOST / REDIS_PORT (default 127.0.0.1:6379), KEY_PATTERN (default 'cp:*')
+set -euo pipefail
+
+users=100000 posts=10000 skus=10000 events=1000000 boards=10
+while [ $# -gt 0 ]; do
+  case $1 in
+    --users) users=$2; shift 2 ;;
+    --posts) posts=$2; shift 2 ;;
+    --skus) skus=$2; shift 2 ;;
+    --events) events=$2; shift 2 ;;
+    --boards) boards=$2; shift 2 ;;
+    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  esac
+done
+for n in "$users" "$posts" "$skus" "$events" "$boards"; do
+  [[ $n =~ ^[0-9]+$ ]] || { echo "scales must be non-negative integers" >&2; exit 2; }
+done
+
+db=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
+start=$(date +%s.%N)
+
+psql "$db" -v ON_ERROR_STOP=1 -q <<SQL
+SELECT setseed(0.42);
+TRUNCATE users, posts, inventory, score_events RESTART IDENTITY;
+
+INSERT INTO users (name, email, avatar_url)
+SELECT 'User ' || i, 'user' || i || '@example.com', 'https://img.example.com/u/' || i || '.png'
+FROM generate_series(1, $users) AS i;
+
+INSERT INTO posts (slug, title, body, author_id, views, likes, published_at)
+SELECT 'post-' || i, 'Post number ' || i, repeat('Lorem ipsum dolor sit amet. ', 20),
+       1 + (i % GREATEST($users, 1)), (random() * 10000)::bigint, (random() * 500)::bigint,
+       now() - (i || ' minutes')::interval
+FROM generate_series(1, $posts) AS i;
+
+INSERT INTO inventory (sku, name, quantity, version)
+SELECT 'SKU-' || i, 'Item ' || i, (random() * 1000)::int, 1
+FROM generate_series(1, $skus) AS i;
+
+-- Boards "global" and board-1..N-1; players drawn with a skew so some are far ahead.
+INSERT INTO score_events (board, player, points, created_at)
+SELECT CASE WHEN i % $boards = 0 THEN 'global' ELSE 'board-' || (i % $boards) END,
+       'player-' || (1 + floor(power(random(), 2) * 10000))::int,
+       1 + (random() * 99)::int,
+       now() - ((($events - i) / 100) || ' seconds')::interval
+FROM generate_series(1, $events) AS i;
+
+ANALYZE users; ANALYZE posts; ANALYZE inventory; ANALYZE score_events;
+SQL
+
+# Cached copies of the old rows must go (UNLINK in batches, without KEYS).
+redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}" --scan --pattern "${KEY_PATTERN:-cp:*}" \
+  | xargs -r -n 500 redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}" UNLINK >/dev/null
+
+elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { print a - b }')
+printf 'seeded %s users, %s posts, %s SKUs, %s score events on %s boards in %.1f s\n' \
+  "$users" "$posts" "$skus" "$events" "$boards" "$elapsed"
