@@ -215,7 +215,8 @@ public final class WriteThrough<K, V> {
                     untrusted.repaired(key, held);
                     return CacheWrite.STORED;
                 })
-                .call(() -> signals.announce(key))
+                // No fill announcement here: waiters are woken by the loader that holds the lock, and a PUBLISH would
+                // add a second round trip to every write.
                 .onFailure()
                 .recoverWithUni(failure -> {
                     LOG.debugf("write-through of %s v%d failed, invalidating: %s", key, version, failure.getMessage());
