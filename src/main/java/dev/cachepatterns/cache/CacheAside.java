@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Stampedes: concurrent misses on one key share one load in this JVM ({@link SingleFlight}) and across instances
  * ({@link DistributedLock}); instances that lose the lock race wait for the winner's fill announcement ({@link
- * FillSignals}) for at most {@code lock-wait}, then load by themselves.
+ * FillSignals}) for at most {@code lock-wait}, then load by themselves. This miss path is {@link LoadOnMiss}, shared
+ * with write-through.
  *
  * <p>Failures: every Redis call has a time-out and goes through the shared circuit breaker. When Redis fails, reads are
  * served by the loader (counted in {@code cache_fallbacks_total}), still single-flighted per key and bounded by the
