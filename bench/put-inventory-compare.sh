@@ -5,6 +5,7 @@
 # Starts two instances (write-through on $PORT_WT, cache.inventory.enabled=false on $PORT_DB), warms both up, then runs
 # wrk on them alternately (WT, DB, WT, DB) and prints req/s, latency percentiles and CPU ms per request of each
 # instance (CPU per request is the steadier number on a shared machine). Each instance writes its own SKUs.
+# WARMUP (default 30s) is the wrk warm-up per instance before the measured runs; the JIT needs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT_WT=${PORT_WT:-18083}
@@ -38,7 +39,7 @@ run() { # label port pid
   echo "$out" | grep -q 'non-2xx (wrk): 0' || echo "$out" | grep 'non-2xx'
 }
 WRK_ARGS_MEASURE=$WRK_ARGS
-WRK_ARGS="-t2 -c32 -d15s"; run WT "$PORT_WT" "$WT" >/dev/null; run DB "$PORT_DB" "$DB" >/dev/null  # warm-up (JIT)
+WRK_ARGS="-t2 -c32 -d${WARMUP:-30s}"; run WT "$PORT_WT" "$WT" >/dev/null; run DB "$PORT_DB" "$DB" >/dev/null  # warm-up (JIT)
 WRK_ARGS=$WRK_ARGS_MEASURE
 echo "wrk $WRK_ARGS -s bench/wrk/put-inventory.lua; load: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 run WT "$PORT_WT" "$WT"; run DB "$PORT_DB" "$DB"; run WT "$PORT_WT" "$WT"; run DB "$PORT_DB" "$DB"
