@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Stampedes: concurrent misses on one key share one load in this JVM ({@link SingleFlight}) and across instances
  * ({@link DistributedLock}); instances that lose the lock race wait for the winner's fill announcement ({@link
- * FillSignals}) for at most {@code lock-wait}, then load by themselves.
+ * FillSignals}) for at most {@code lock-wait}, then load by themselves. This miss path is {@link LoadOnMiss}, shared
+ * with write-through.
  *
  * <p>Failures: every Redis call has a time-out and goes through the shared circuit breaker. When Redis fails, reads are
  * served by the loader (counted in {@code cache_fallbacks_total}), still single-flighted per key and bounded by the
@@ -39,18 +40,15 @@ public final class CacheAside<K, V> {
     private final CacheSettings settings;
     private final CacheKeys keys;
     private final JsonCodec<V> codec;
-    private final Loader<K, V> loader;
     private final Function<K, String> keyRenderer;
     private final TtlPolicy ttl;
     private final TtlPolicy negativeTtl;
     private final ReactiveRedisDataSource redis;
     private final ReactiveValueCommands<String, String> values;
     private final RedisGuard guard;
-    private final LoadLimiter limiter;
-    private final DistributedLock lock;
     private final FillSignals signals;
     private final CacheMetrics metrics;
-    private final SingleFlight<CacheLookup<V>> reads = new SingleFlight<>();
+    private final LoadOnMiss<K, V> reads;
     private final SingleFlight<Optional<V>> refreshes = new SingleFlight<>();
 
     CacheAside(
@@ -67,17 +65,35 @@ public final class CacheAside<K, V> {
         this.settings = settings;
         this.keys = new CacheKeys(settings.keyPrefix());
         this.codec = codec;
-        this.loader = loader;
         this.keyRenderer = keyRenderer;
         this.ttl = new TtlPolicy(settings.ttl(), settings.ttlJitter());
         this.negativeTtl = new TtlPolicy(settings.negativeTtl(), settings.ttlJitter());
         this.redis = redis;
         this.values = redis.value(String.class);
         this.guard = guard;
-        this.limiter = limiter;
-        this.lock = lock;
         this.signals = signals;
         this.metrics = metrics;
+        this.reads = new LoadOnMiss<>(
+                keys,
+                loader,
+                keyRenderer,
+                new LoadOnMiss.EntryStore<>() {
+                    @Override
+                    public Uni<CacheLookup<V>> lookup(String key) {
+                        return CacheAside.this.lookup(key);
+                    }
+
+                    @Override
+                    public Uni<Void> fill(String key, Optional<V> value) {
+                        return CacheAside.this.fill(key, value);
+                    }
+                },
+                settings.lockLease(),
+                settings.lockWait(),
+                limiter,
+                lock,
+                signals,
+                metrics);
     }
 
     /**
@@ -88,28 +104,7 @@ public final class CacheAside<K, V> {
         if (!settings.enabled()) {
             return loadFromSource(id);
         }
-        String key = keys.value(keyRenderer.apply(id));
-        return reads.run(key, () -> lookupOrLoad(id, key)).map(this::counted);
-    }
-
-    private Uni<CacheLookup<V>> lookupOrLoad(K id, String key) {
-        return lookup(key).flatMap(found -> switch (found.kind()) {
-            case HIT, ABSENT -> Uni.createFrom().item(found);
-            case MISS ->
-                loadUnderLock(id, key).map(value -> new CacheLookup<>(CacheLookup.Kind.MISS, value.orElse(null)));
-            case UNAVAILABLE ->
-                loadFromSource(id).map(value -> new CacheLookup<>(CacheLookup.Kind.UNAVAILABLE, value.orElse(null)));
-        });
-    }
-
-    private Optional<V> counted(CacheLookup<V> outcome) {
-        switch (outcome.kind()) {
-            case HIT -> metrics.hit();
-            case ABSENT -> metrics.negativeHit();
-            case MISS -> metrics.miss();
-            case UNAVAILABLE -> metrics.fallback();
-        }
-        return outcome.asOptional();
+        return reads.get(id);
     }
 
     /** The values found for {@code ids} (one MGET, one bulk load for the misses, one pipelined fill). */
@@ -230,44 +225,6 @@ public final class CacheAside<K, V> {
         return value == null ? CacheLookup.miss() : CacheLookup.hit(value);
     }
 
-    private Uni<Optional<V>> loadUnderLock(K id, String key) {
-        String lockKey = keys.lock(keyRenderer.apply(id));
-        return lock.tryAcquire(lockKey, settings.lockLease())
-                .onFailure(RedisUnavailableException.class)
-                .recoverWithItem(() -> null)
-                .flatMap(token -> {
-                    if (token == null) {
-                        metrics.fallback();
-                        return loadFromSource(id);
-                    }
-                    if (token.isEmpty()) {
-                        return awaitOtherLoader(id, key);
-                    }
-                    // Re-check under the lock: another instance may have filled it between our miss and our lock.
-                    return lookup(key)
-                            .flatMap(found -> found.answered()
-                                    ? Uni.createFrom().item(found.asOptional())
-                                    : loadFromSource(id).call(value -> fill(key, value)))
-                            .eventually(() -> lock.release(lockKey, token.get())
-                                    .onFailure()
-                                    .recoverWithNull());
-                });
-    }
-
-    private Uni<Optional<V>> awaitOtherLoader(K id, String key) {
-        metrics.lockWait();
-        Uni<Void> filled = signals.expect(key, settings.lockWait());
-        return lookup(key).flatMap(first -> {
-            if (first.answered()) {
-                return Uni.createFrom().item(first.asOptional());
-            }
-            return filled.flatMap(ignored -> lookup(key))
-                    .flatMap(second -> second.answered()
-                            ? Uni.createFrom().item(second.asOptional())
-                            : loadFromSource(id).call(value -> fill(key, value)));
-        });
-    }
-
     private Uni<Void> fill(String key, Optional<V> value) {
         String payload = value.map(codec::encode).orElse(ABSENT);
         long ttlMillis = value.isPresent() ? ttl.nextMillis() : negativeTtl.nextMillis();
@@ -295,18 +252,10 @@ public final class CacheAside<K, V> {
     }
 
     private Uni<Optional<V>> loadFromSource(K id) {
-        return limiter.run(() -> timed(loader.load(id)));
+        return reads.loadFromSource(id);
     }
 
     private Uni<Map<K, V>> loadAllFromSource(List<K> ids) {
-        return limiter.run(() -> timed(loader.loadAll(ids)));
-    }
-
-    private <T> Uni<T> timed(Uni<T> load) {
-        return Uni.createFrom().deferred(() -> {
-            long start = System.nanoTime();
-            return load.onItemOrFailure()
-                    .invoke((item, failure) -> metrics.loaded(System.nanoTime() - start, failure == null));
-        });
+        return reads.loadAllFromSource(ids);
     }
 }

@@ -19,6 +19,7 @@ import dev.cachepatterns.support.Users;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.equalTo;
 
 /** A Redis of the test's own is killed and restarted: reads keep answering from Postgres, then the cache recovers. */
@@ -59,11 +60,15 @@ class UserRedisOutageTest {
                 .statusCode(200)
                 .body("size()", equalTo(2));
         assertThat(metrics.fallbacks("users")).isGreaterThanOrEqualTo(fallbacksBefore + 20);
-        // The circuit opened, so later requests skipped Redis entirely.
+        // The circuit opened, so later requests skipped Redis entirely. On a slow machine the reads above can take
+        // longer than cache.redis.open-for, and then it is already half-open (waiting for its probe): both mean
+        // "opened".
         given().get("/q/health/ready")
                 .then()
                 .statusCode(200)
-                .body("checks.find { it.name == 'redis-cache' }.data.circuit", equalTo("open"));
+                .body(
+                        "checks.find { it.name == 'redis-cache' }.data.circuit",
+                        anyOf(equalTo("open"), equalTo("half_open")));
 
         OwnRedisResource.server().start();
 

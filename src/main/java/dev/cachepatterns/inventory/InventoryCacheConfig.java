@@ -1,0 +1,9 @@
+package dev.cachepatterns.inventory;
+
+import io.smallrye.config.ConfigMapping;
+
+import dev.cachepatterns.cache.WriteThroughSettings;
+
+/** The {@code cache.inventory.*} section; defaults documented on {@link WriteThroughSettings}. */
+@ConfigMapping(prefix = "cache.inventory")
+public interface InventoryCacheConfig extends WriteThroughSettings {}

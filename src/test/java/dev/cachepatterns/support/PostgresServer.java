@@ -1,0 +1,134 @@
+package dev.cachepatterns.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real PostgreSQL 15 of the test's own (initdb into a temp dir, pg_ctl on a free loopback port) that a test can stop
+ * and start again on the same port. As root, the binaries run as the {@code postgres} user, which owns the data dir.
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+
+    private final int port;
+    private final Path dir;
+    private final Path data;
+    private boolean initialized;
+
+    public PostgresServer() {
+        this.port = RedisServer.freePort();
+        try {
+            this.dir = Files.createTempDirectory("pg-" + port);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        this.data = dir.resolve("data");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Reactive client URL of the {@code postgres} database. */
+    public String reactiveUrl() {
+        return "postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    public synchronized PostgresServer start() {
+        if (!initialized) {
+            if (isRoot()) {
+                chownToPostgres(dir);
+            }
+            run(List.of(
+                    BIN.resolve("initdb").toString(),
+                    "-D",
+                    data.toString(),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync"));
+            initialized = true;
+        }
+        run(List.of(
+                BIN.resolve("pg_ctl").toString(),
+                "-D",
+                data.toString(),
+                "-l",
+                dir.resolve("postgres.log").toString(),
+                "-w",
+                "-t",
+                "30",
+                "-o",
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off",
+                "start"));
+        return this;
+    }
+
+    /** Stops the server at once (fast shutdown: open connections are closed). */
+    public synchronized void stop() {
+        if (initialized && Files.exists(data.resolve("postmaster.pid"))) {
+            run(List.of(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "stop"));
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // A temp dir left behind is harmless.
+        }
+    }
+
+    private void run(List<String> command) {
+        List<String> full = new ArrayList<>();
+        if (isRoot()) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(command);
+        try {
+            Process process = new ProcessBuilder(full)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("commands.log").toFile()))
+                    .start();
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException(
+                        "failed: " + String.join(" ", full) + "\n" + Files.readString(dir.resolve("commands.log")));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command.get(0), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static void chownToPostgres(Path path) {
+        try {
+            UserPrincipal postgres =
+                    path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+            Files.setOwner(path, postgres);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot hand " + path + " to the postgres user", e);
+        }
+    }
+}
