@@ -34,6 +34,7 @@ import dev.cachepatterns.cache.RedisGuard;
 public class RedisInfoMetrics {
 
     private static final Logger LOG = Logger.getLogger(RedisInfoMetrics.class);
+    private static final long FIRST_SAMPLE_RETRY_MILLIS = 500;
 
     private final ReactiveRedisDataSource redis;
     private final RedisGuard guard;
@@ -42,6 +43,7 @@ public class RedisInfoMetrics {
     private final Vertx vertx;
     private final AtomicBoolean polling = new AtomicBoolean();
     private final AtomicBoolean registered = new AtomicBoolean();
+    private final AtomicBoolean retryPending = new AtomicBoolean();
 
     private volatile RedisInfo last = RedisInfo.UNKNOWN;
     private volatile boolean lastPollFailed = true;
@@ -124,6 +126,15 @@ public class RedisInfoMetrics {
                             }
                             lastPollFailed = true;
                             polling.set(false);
+                            if (!registered.get() && retryPending.compareAndSet(false, true)) {
+                                // Nothing sampled yet (typically the first call at start, while the connection is
+                                // being opened): try again soon rather than a whole interval later. One retry
+                                // timer at a time, so a Redis that is down at start costs two cheap calls a second.
+                                vertx.setTimer(FIRST_SAMPLE_RETRY_MILLIS, id -> {
+                                    retryPending.set(false);
+                                    poll();
+                                });
+                            }
                         });
     }
 
