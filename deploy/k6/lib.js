@@ -1,0 +1,84 @@
+// Shared helpers of the k6 scripts. Everything targets BASE_URL, which defaults to the local
+// service: these scripts are for loopback runs and for test environments you own.
+import http from 'k6/http';
+import { check, fail } from 'k6';
+
+export const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+export const JSON_HEADERS = { headers: { 'Content-Type': 'application/json' } };
+
+export function envInt(name, fallback) {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = parseInt(raw, 10);
+  if (Number.isNaN(value)) fail(`${name} must be an integer, got "${raw}"`);
+  return value;
+}
+
+export function env(name, fallback) {
+  const raw = __ENV[name];
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+/** A run-unique suffix so repeated runs never collide on slugs, e-mails or boards. */
+export function runId() {
+  return `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/** Creates users through the API (in batches) and returns their ids. */
+export function createUsers(count, prefix) {
+  const ids = [];
+  const batch = 50;
+  for (let start = 0; start < count; start += batch) {
+    const requests = [];
+    for (let i = start; i < Math.min(count, start + batch); i++) {
+      requests.push(['POST', `${BASE_URL}/users`, JSON.stringify({
+        name: `k6 user ${i}`,
+        email: `${prefix}-${i}@k6.example.com`,
+        avatarUrl: `https://img.example.com/k6/${i}.png`,
+      }), JSON_HEADERS]);
+    }
+    for (const res of http.batch(requests)) {
+      if (!check(res, { 'user created (201)': (r) => r.status === 201 })) {
+        fail(`POST /users answered ${res.status}: ${res.body}`);
+      }
+      ids.push(res.json('id'));
+    }
+  }
+  return ids;
+}
+
+/** Sum of one Prometheus counter over the series whose labels contain every given "k=\"v\"" pair. */
+export function scrapeCounter(name, labelPairs) {
+  const res = http.get(`${BASE_URL}/q/metrics`, { tags: { name: 'metrics' } });
+  if (res.status !== 200) return NaN;
+  let total = 0;
+  for (const line of res.body.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (labelPairs.every((pair) => line.includes(pair))) {
+      total += parseFloat(line.substring(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return total;
+}
+
+/** Zipf(s) over ranks 1..n: a cumulative table built once, sampled by binary search. */
+export function zipfSampler(n, s) {
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let k = 1; k <= n; k++) {
+    sum += 1 / Math.pow(k, s);
+    cdf[k - 1] = sum;
+  }
+  for (let i = 0; i < n; i++) cdf[i] /= sum;
+  return function sample() {
+    const u = Math.random();
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo; // 0-based rank: 0 is the hottest key
+  };
+}
