@@ -2,6 +2,9 @@
 # Everything talks to 127.0.0.1 only.
 
 BENCH_DB=${BENCH_DB:-cp_bench}
+# A Redis database of its own, so clearing benchmark keys never touches what tests or dev mode use.
+BENCH_REDIS_DB=${BENCH_REDIS_DB:-1}
+REDIS_CLI="redis-cli -h 127.0.0.1 -n $BENCH_REDIS_DB"
 PG="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qtA"
 APP_PIDS=()
 
@@ -22,6 +25,7 @@ start_app() {
   shift
   env QUARKUS_HTTP_PORT="$port" \
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$BENCH_DB" \
+    QUARKUS_REDIS_HOSTS="redis://127.0.0.1:6379/$BENCH_REDIS_DB" \
     "$@" java ${JAVA_OPTS:--Xmx512m} -jar target/quarkus-app/quarkus-run.jar >"target/bench-app-$port.log" 2>&1 &
   APP_PIDS+=($!)
   for _ in $(seq 1 120); do

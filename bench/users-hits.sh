@@ -23,7 +23,7 @@ $PG -d "$BENCH_DB" -c "TRUNCATE users RESTART IDENTITY;
   INSERT INTO users (name, email, avatar_url)
   SELECT 'User ' || i, 'user' || i || '@example.com', 'https://img.example.com/' || i || '.png'
   FROM generate_series(1, $USERS) AS i;"
-redis-cli -h 127.0.0.1 --scan --pattern 'cp:users:*' | xargs -r -n 500 redis-cli -h 127.0.0.1 DEL >/dev/null
+$REDIS_CLI --scan --pattern 'cp:users:*' | xargs -r -n 500 $REDIS_CLI UNLINK >/dev/null
 
 # Warm the cache (bulk reads, 100 ids each) and both JVMs.
 for ((start = 1; start <= USERS; start += 100)); do
