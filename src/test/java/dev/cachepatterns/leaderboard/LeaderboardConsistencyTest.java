@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LeaderboardConsistencyTest {
 
     private static final int PLAYERS = 25;
-    private static final int SUBMISSIONS = 600;
+    private static final int SUBMISSIONS = 400;
 
     @Inject
     LeaderboardService service;
