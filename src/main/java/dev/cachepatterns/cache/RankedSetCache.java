@@ -18,8 +18,9 @@ import io.vertx.mutiny.redis.client.Response;
  *
  * <ul>
  *   <li>{@code <prefix>:{id}:scores} — the live sorted set; {@code :scores:next} — the one being built;
- *   <li>{@code <prefix>:{id}:refreshed-at} — epoch millis of the last rebuild; it exists exactly while the ranking is
- *       cached (also when the ranking is empty and the set therefore absent) and carries the TTL;
+ *   <li>{@code <prefix>:{id}:refreshed-at} — epoch millis of the last rebuild and the snapshot it was built from; it
+ *       exists exactly while the ranking is cached (also when the ranking is empty and the set therefore absent) and
+ *       carries the TTL;
  *   <li>{@code <prefix>:{id}:lock} — the rebuild lock; {@code <prefix>:{id}:deltas} — increments made while it is held.
  * </ul>
  *
@@ -38,7 +39,9 @@ import io.vertx.mutiny.redis.client.Response;
  * is no longer ours, (2) re-applies every logged increment whose transaction the snapshot did <em>not</em> see, (3)
  * RENAMEs {@code :next} over the live set, sets the TTL and {@code refreshed-at}, and drops the log and the lock. An
  * increment committed before the snapshot is in the aggregate; one committed after it ran its script after the lock was
- * taken and is in the log — so each counts exactly once, however sequence order and commit order interleave.
+ * taken and is in the log — so each counts exactly once, however sequence order and commit order interleave. The swap
+ * also stores the snapshot with {@code refreshed-at}, and the increment script skips a change that snapshot already saw:
+ * an increment delayed past a whole rebuild (a slow pool, a client time-out after Redis ran it late) cannot count twice.
  *
  * <p><b>Failures.</b> Every call goes through {@link RedisGuard} and fails with {@link RedisUnavailableException}; the
  * owner serves from the source. An increment that cannot reach Redis is still in the source and is in the ranking after
@@ -74,33 +77,47 @@ public final class RankedSetCache {
             return {refreshed, pttl, score, redis.call('zrank', KEYS[1], ARGV[1])}
             """);
 
-    private static final LuaScript INCREMENT = new LuaScript("""
-            if redis.call('exists', KEYS[3]) == 1 then
-              redis.call('rpush', KEYS[4], ARGV[3] .. ' ' .. ARGV[2] .. ' ' .. ARGV[1])
-              redis.call('pexpire', KEYS[4], ARGV[4])
-            end
-            local pttl = redis.call('pttl', KEYS[2])
-            if pttl == -2 then return false end
-            local score = redis.call('zincrby', KEYS[1], ARGV[2], ARGV[1])
-            if pttl > 0 and redis.call('pttl', KEYS[1]) == -1 then redis.call('pexpire', KEYS[1], pttl) end
-            return {score, redis.call('zrank', KEYS[1], ARGV[1])}
-            """);
-
-    private static final LuaScript SWAP = new LuaScript("""
-            if redis.call('get', KEYS[4]) ~= ARGV[1] then
-              redis.call('unlink', KEYS[1])
-              return 0
-            end
+    // Whether a snapshot (xmin, xmax, in-progress csv) saw the committed transaction xid; ids as decimal strings.
+    private static final String SEEN = """
             local function less(a, b)
               if #a ~= #b then return #a < #b end
               return a < b
             end
-            local running = {}
-            for xid in string.gmatch(ARGV[6], '[^,]+') do running[xid] = true end
+            local function seen(xmin, xmax, running, xid)
+              if less(xid, xmin) then return true end
+              return less(xid, xmax) and not string.find(',' .. running .. ',', ',' .. xid .. ',', 1, true)
+            end
+            """;
+
+    private static final LuaScript INCREMENT = new LuaScript(SEEN + """
+            if redis.call('exists', KEYS[3]) == 1 then
+              redis.call('rpush', KEYS[4], ARGV[3] .. ' ' .. ARGV[2] .. ' ' .. ARGV[1])
+              redis.call('pexpire', KEYS[4], ARGV[4])
+            end
+            local base = redis.call('get', KEYS[2])
+            if not base then return false end
+            local pttl = redis.call('pttl', KEYS[2])
+            local xmin, xmax, running = string.match(base, '^%d+ (%d+):(%d+):(.*)$')
+            local score
+            if xmin and seen(xmin, xmax, running, ARGV[3]) then
+              -- The rebuild that built this set already counted it (this script arrived late): do not add it again.
+              score = redis.call('zscore', KEYS[1], ARGV[1])
+              if not score then return false end
+            else
+              score = redis.call('zincrby', KEYS[1], ARGV[2], ARGV[1])
+              if pttl > 0 and redis.call('pttl', KEYS[1]) == -1 then redis.call('pexpire', KEYS[1], pttl) end
+            end
+            return {score, redis.call('zrank', KEYS[1], ARGV[1])}
+            """);
+
+    private static final LuaScript SWAP = new LuaScript(SEEN + """
+            if redis.call('get', KEYS[4]) ~= ARGV[1] then
+              redis.call('unlink', KEYS[1])
+              return 0
+            end
             for _, entry in ipairs(redis.call('lrange', KEYS[5], 0, -1)) do
               local xid, delta, member = string.match(entry, '^(%d+) (%S+) (.+)$')
-              local seen = less(xid, ARGV[4]) or (less(xid, ARGV[5]) and not running[xid])
-              if not seen then redis.call('zincrby', KEYS[1], delta, member) end
+              if not seen(ARGV[4], ARGV[5], ARGV[6], xid) then redis.call('zincrby', KEYS[1], delta, member) end
             end
             -- UNLINK frees a big old set in the background; RENAME over it would free it inline and block Redis.
             redis.call('unlink', KEYS[2])
@@ -108,7 +125,8 @@ public final class RankedSetCache {
               redis.call('rename', KEYS[1], KEYS[2])
               redis.call('pexpire', KEYS[2], ARGV[2])
             end
-            redis.call('set', KEYS[3], ARGV[3], 'PX', ARGV[2])
+            -- refreshed-at also records the snapshot the set was built from, so a late increment is not counted twice.
+            redis.call('set', KEYS[3], ARGV[3] .. ' ' .. ARGV[4] .. ':' .. ARGV[5] .. ':' .. ARGV[6], 'PX', ARGV[2])
             redis.call('del', KEYS[5], KEYS[4])
             return 1
             """);
@@ -257,7 +275,10 @@ public final class RankedSetCache {
         return -Math.round(Double.parseDouble(stored));
     }
 
-    private static Instant instant(Response millis) {
-        return Instant.ofEpochMilli(Long.parseLong(millis.toString()));
+    // "<epoch millis> <snapshot>"; a bare number (older format) is read too.
+    private static Instant instant(Response refreshedAt) {
+        String value = refreshedAt.toString();
+        int space = value.indexOf(' ');
+        return Instant.ofEpochMilli(Long.parseLong(space < 0 ? value : value.substring(0, space)));
     }
 }

@@ -257,4 +257,27 @@ class LeaderboardConsistencyTest {
         assertThat(redis.value(String.class).get(lockKey)).isEqualTo("someone-else");
         redis.key().del(lockKey);
     }
+
+    @Test
+    void anIncrementThatArrivesAfterARebuildAlreadyCountedItIsNotAddedAgain() {
+        String board = Boards.unique("late");
+        Boards.submit(board, "ann", 10);
+        given().get("/leaderboards/{board}", board).then().statusCode(200);
+        awaitCached(board);
+        Duration wait = Duration.ofSeconds(10);
+        // Committed, but its Redis script is delayed past a whole rebuild, which therefore already counts it.
+        String xid = repository.insert(board, "ann", 5).await().atMost(wait);
+        assertThat(service.refresh(board, RefreshAhead.Trigger.SCHEDULE).await().atMost(wait))
+                .isTrue();
+        assertThat(liveSet(board)).containsExactly(new Expected(0, "ann", 15));
+
+        RankedSetCache.Increment late =
+                service.rankedSets().increment(board, "ann", 5, xid).await().atMost(wait);
+
+        assertThat(late.standing()).hasValue(new RankedSetCache.Standing("ann", 15, 1));
+        assertThat(liveSet(board)).containsExactly(new Expected(0, "ann", 15));
+        // A change the rebuild did not see is still applied.
+        Boards.submit(board, "ann", 1);
+        assertThat(liveSet(board)).containsExactly(new Expected(0, "ann", 16));
+    }
 }
