@@ -254,12 +254,14 @@ public final class RefreshAhead {
         long since = System.currentTimeMillis() - settings.hotWindow().toMillis();
         forgetOldHotMarks(since);
         return guard.call(() -> redis.execute("ZREMRANGEBYSCORE", hotKey, "-inf", "(" + since))
+                // Most recently read first, so a capped run looks at the hottest entries.
                 .flatMap(removed -> guard.call(() -> redis.execute(
                         "ZRANGE",
                         hotKey,
-                        "(" + since,
                         "+inf",
+                        "(" + since,
                         "BYSCORE",
+                        "REV",
                         "LIMIT",
                         "0",
                         String.valueOf(settings.maxHotPerRun()))))

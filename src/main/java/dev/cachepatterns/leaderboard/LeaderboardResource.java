@@ -11,9 +11,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import dev.cachepatterns.platform.ProblemException;
 
@@ -60,6 +62,15 @@ public class LeaderboardResource {
                 .player(boardName, playerName)
                 .map(found -> found.orElseThrow(() ->
                         ProblemException.notFound("Player " + playerName + " has no score on board " + boardName)));
+    }
+
+    @GET
+    @Path("/{board}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Server-sent events: the top N (limit 1-100, default 10) now and whenever it changes")
+    public Multi<Leaderboard> stream(@PathParam("board") String board, @QueryParam("limit") String limit) {
+        return leaderboards.watch(LeaderboardNames.checked(board, "board"), limit(limit));
     }
 
     private int limit(String raw) {

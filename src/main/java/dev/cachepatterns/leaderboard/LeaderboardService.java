@@ -1,11 +1,14 @@
 package dev.cachepatterns.leaderboard;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 import dev.cachepatterns.cache.RankedSetCache;
@@ -106,6 +109,26 @@ public class LeaderboardService {
                     ahead.onHit(board, found.get().pttlMillis());
                     return Uni.createFrom().item(found.get().standing().map(LeaderboardService::toPlayerScore));
                 });
+    }
+
+    /**
+     * The board's top N now and then whenever it changes, looked at every {@code stream-interval}. Each look is a read
+     * (so a watched board stays hot); a look that fails is skipped, not the end of the stream.
+     */
+    public Multi<Leaderboard> watch(String board, int limit) {
+        return Multi.createFrom().deferred(() -> {
+            AtomicReference<List<LeaderboardEntry>> last = new AtomicReference<>();
+            return Multi.createFrom()
+                    .ticks()
+                    .startingAfter(Duration.ofMillis(1))
+                    .every(config.streamInterval())
+                    .onOverflow()
+                    .drop()
+                    .onItem()
+                    .transformToUniAndConcatenate(
+                            tick -> top(board, limit).onFailure().recoverWithNull())
+                    .filter(current -> !current.entries().equals(last.getAndSet(current.entries())));
+        });
     }
 
     /** One run of the refresh job: rebuilds the hot boards whose TTL runs low. */

@@ -1,17 +1,27 @@
 package dev.cachepatterns.leaderboard;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Inject;
 
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
@@ -26,6 +36,9 @@ class LeaderboardApiTest {
 
     @Inject
     RedisDataSource redis;
+
+    @TestHTTPResource("/leaderboards")
+    URI leaderboardsUri;
 
     @Test
     void submissionsAddUpAndAnswerTheNewTotalAndRank() {
@@ -169,5 +182,55 @@ class LeaderboardApiTest {
                 .statusCode(400);
         // Nothing of the above was recorded.
         given().get("/leaderboards/{board}", board).then().statusCode(200).body("entries", empty());
+    }
+
+    @Test
+    void theStreamSendsTheTopNowAndAgainWhenItChanges() {
+        String board = Boards.unique("stream");
+        Boards.submit(board, "ann", 5);
+        List<String> events = new CopyOnWriteArrayList<>();
+        AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        HttpRequest request = HttpRequest.newBuilder(
+                        leaderboardsUri.resolve("/leaderboards/" + board + "/stream?limit=5"))
+                .header("Accept", "text/event-stream")
+                .build();
+        HttpClient.newHttpClient()
+                .sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        subscription.set(s);
+                        s.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(String line) {
+                        if (line.startsWith("data:")) {
+                            events.add(line);
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {}
+
+                    @Override
+                    public void onComplete() {}
+                }));
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
+            assertThat(events.get(0)).contains("\"player\":\"ann\",\"score\":5");
+
+            Boards.submit(board, "bob", 9);
+
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 2);
+            assertThat(events.get(1)).contains("{\"rank\":1,\"player\":\"bob\",\"score\":9}");
+            // Nothing changed since: no more events, however many ticks pass.
+            Awaitility.await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+            assertThat(events).hasSize(2);
+        } finally {
+            if (subscription.get() != null) {
+                subscription.get().cancel();
+            }
+        }
+        given().get("/leaderboards/{board}/stream?limit=0", board).then().statusCode(400);
     }
 }
