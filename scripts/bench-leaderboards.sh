@@ -32,7 +32,8 @@ redis-cli -p 6379 unlink 'cp:lb:{bench}:scores' 'cp:lb:{bench}:refreshed-at' >/d
 
 echo "aggregate query time at 1M events"
 "${PSQL[@]}" -c '\timing on' \
-  -c "SELECT player, SUM(points)::bigint AS total FROM score_events WHERE board = 'bench' GROUP BY player ORDER BY total DESC, player LIMIT 10" >/dev/null
+  -c "SELECT player, SUM(points)::bigint AS total FROM score_events WHERE board = 'bench' GROUP BY player ORDER BY total DESC, player LIMIT 10" \
+  | grep '^Time' 
 
 curl -sf "localhost:$PORT_CACHED/leaderboards/bench" >/dev/null   # cold: served from Postgres, rebuilt in the background
 until [ "$(redis-cli -p 6379 exists 'cp:lb:{bench}:refreshed-at')" = 1 ]; do sleep 0.5; done
