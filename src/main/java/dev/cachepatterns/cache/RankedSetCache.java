@@ -1,0 +1,284 @@
+package dev.cachepatterns.cache;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * Rankings (member → integer total) cached as Redis sorted sets, built aside and swapped in by {@link RefreshAhead}.
+ * Keys of one ranking {@code id}, all under the hash tag {@code {id}} so every script is cluster-safe:
+ *
+ * <ul>
+ *   <li>{@code <prefix>:{id}:scores} — the live sorted set; {@code :scores:next} — the one being built;
+ *   <li>{@code <prefix>:{id}:refreshed-at} — epoch millis of the last rebuild and the snapshot it was built from; it
+ *       exists exactly while the ranking is cached (also when the ranking is empty and the set therefore absent) and
+ *       carries the TTL;
+ *   <li>{@code <prefix>:{id}:lock} — the rebuild lock; {@code <prefix>:{id}:deltas} — increments made while it is held.
+ * </ul>
+ *
+ * <p><b>Order.</b> The set stores {@code -total}, so ascending order (ZRANGE, ZRANK) is "highest total first, equal
+ * totals by member in ascending byte order" — deterministic and alphabetical for ASCII names, which ZREVRANGE (equal
+ * totals in descending byte order) is not. Ranks are 1-based positions in that order: no shared ranks. Totals are exact
+ * up to 2^53.
+ *
+ * <p><b>Increments</b> ({@link #increment}) run after the change is committed to the source, tagged with the id of the
+ * committing Postgres transaction. One script: if the ranking is cached, ZINCRBY the live set (ranks move at once); if
+ * a rebuild holds the lock, also append the increment to the delta log.
+ *
+ * <p><b>Rebuild without losing increments</b> ({@link #beginRebuild}, then {@link #replace}): under the lock, the delta
+ * log is cleared, then the source aggregate is read in one REPEATABLE READ transaction together with its snapshot
+ * ({@link PgSnapshot}), ZADDed into {@code :next} in chunks, and swapped in by one script that (1) gives up if the lock
+ * is no longer ours, (2) re-applies every logged increment whose transaction the snapshot did <em>not</em> see, (3)
+ * RENAMEs {@code :next} over the live set, sets the TTL and {@code refreshed-at}, and drops the log and the lock. An
+ * increment committed before the snapshot is in the aggregate; one committed after it ran its script after the lock was
+ * taken and is in the log — so each counts exactly once, however sequence order and commit order interleave. The swap
+ * also stores the snapshot with {@code refreshed-at}, and the increment script skips a change that snapshot already saw:
+ * an increment delayed past a whole rebuild (a slow pool, a client time-out after Redis ran it late) cannot count twice.
+ *
+ * <p><b>Failures.</b> Every call goes through {@link RedisGuard} and fails with {@link RedisUnavailableException}; the
+ * owner serves from the source. An increment that cannot reach Redis is still in the source and is in the ranking after
+ * the next rebuild (see {@link RefreshAhead#markDirty}).
+ */
+public final class RankedSetCache {
+
+    /** A member's total and 1-based rank. */
+    public record Standing(String member, long score, long rank) {}
+
+    /** The first entries of a cached ranking, when it was built and how long it has left. */
+    public record Top(Instant refreshedAt, long pttlMillis, List<Standing> entries) {}
+
+    /** One member of a cached ranking: empty standing when the member has no score. */
+    public record Member(Instant refreshedAt, long pttlMillis, Optional<Standing> standing) {}
+
+    /** Result of an increment: the member's new standing, when the ranking is cached. */
+    public record Increment(Optional<Standing> standing) {}
+
+    private static final LuaScript TOP = new LuaScript("""
+            local refreshed = redis.call('get', KEYS[2])
+            if not refreshed then return false end
+            return {refreshed, redis.call('pttl', KEYS[2]),
+                    redis.call('zrange', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')}
+            """);
+
+    private static final LuaScript MEMBER = new LuaScript("""
+            local refreshed = redis.call('get', KEYS[2])
+            if not refreshed then return false end
+            local pttl = redis.call('pttl', KEYS[2])
+            local score = redis.call('zscore', KEYS[1], ARGV[1])
+            if not score then return {refreshed, pttl} end
+            return {refreshed, pttl, score, redis.call('zrank', KEYS[1], ARGV[1])}
+            """);
+
+    // Whether a snapshot (xmin, xmax, in-progress csv) saw the committed transaction xid; ids as decimal strings.
+    private static final String SEEN = """
+            local function less(a, b)
+              if #a ~= #b then return #a < #b end
+              return a < b
+            end
+            local function seen(xmin, xmax, running, xid)
+              if less(xid, xmin) then return true end
+              return less(xid, xmax) and not string.find(',' .. running .. ',', ',' .. xid .. ',', 1, true)
+            end
+            """;
+
+    private static final LuaScript INCREMENT = new LuaScript(SEEN + """
+            if redis.call('exists', KEYS[3]) == 1 then
+              redis.call('rpush', KEYS[4], ARGV[3] .. ' ' .. ARGV[2] .. ' ' .. ARGV[1])
+              redis.call('pexpire', KEYS[4], ARGV[4])
+            end
+            local base = redis.call('get', KEYS[2])
+            if not base then return false end
+            local pttl = redis.call('pttl', KEYS[2])
+            local xmin, xmax, running = string.match(base, '^%d+ (%d+):(%d+):(.*)$')
+            local score
+            if xmin and seen(xmin, xmax, running, ARGV[3]) then
+              -- The rebuild that built this set already counted it (this script arrived late): do not add it again.
+              score = redis.call('zscore', KEYS[1], ARGV[1])
+              if not score then return false end
+            else
+              score = redis.call('zincrby', KEYS[1], ARGV[2], ARGV[1])
+              if pttl > 0 and redis.call('pttl', KEYS[1]) == -1 then redis.call('pexpire', KEYS[1], pttl) end
+            end
+            return {score, redis.call('zrank', KEYS[1], ARGV[1])}
+            """);
+
+    private static final LuaScript SWAP = new LuaScript(SEEN + """
+            if redis.call('get', KEYS[4]) ~= ARGV[1] then
+              redis.call('unlink', KEYS[1])
+              return 0
+            end
+            for _, entry in ipairs(redis.call('lrange', KEYS[5], 0, -1)) do
+              local xid, delta, member = string.match(entry, '^(%d+) (%S+) (.+)$')
+              if not seen(ARGV[4], ARGV[5], ARGV[6], xid) then redis.call('zincrby', KEYS[1], delta, member) end
+            end
+            -- UNLINK frees a big old set in the background; RENAME over it would free it inline and block Redis.
+            redis.call('unlink', KEYS[2])
+            if redis.call('exists', KEYS[1]) == 1 then
+              redis.call('rename', KEYS[1], KEYS[2])
+              redis.call('pexpire', KEYS[2], ARGV[2])
+            end
+            -- refreshed-at also records the snapshot the set was built from, so a late increment is not counted twice.
+            redis.call('set', KEYS[3], ARGV[3] .. ' ' .. ARGV[4] .. ':' .. ARGV[5] .. ':' .. ARGV[6], 'PX', ARGV[2])
+            redis.call('del', KEYS[5], KEYS[4])
+            return 1
+            """);
+
+    private final RefreshAhead ahead;
+    private final ReactiveRedisDataSource redis;
+    private final RedisGuard guard;
+    private final int chunkSize;
+
+    RankedSetCache(RefreshAhead ahead, ReactiveRedisDataSource redis, RedisGuard guard, int chunkSize) {
+        this.ahead = ahead;
+        this.redis = redis;
+        this.guard = guard;
+        this.chunkSize = chunkSize;
+    }
+
+    public String scoresKey(String id) {
+        return ahead.keys().of(id, "scores");
+    }
+
+    private String nextKey(String id) {
+        return ahead.keys().of(id, "scores:next");
+    }
+
+    private String deltasKey(String id) {
+        return ahead.keys().of(id, "deltas");
+    }
+
+    /** The first {@code n} entries, or empty when the ranking is not cached. */
+    public Uni<Optional<Top>> top(String id, int n) {
+        return guard.call(() ->
+                        TOP.run(redis, List.of(scoresKey(id), ahead.refreshedAtKey(id)), List.of(String.valueOf(n))))
+                .map(reply -> {
+                    if (reply == null) {
+                        return Optional.empty();
+                    }
+                    Response flat = reply.get(2);
+                    List<Standing> entries = new ArrayList<>(flat.size() / 2);
+                    for (int i = 0; i + 1 < flat.size(); i += 2) {
+                        entries.add(new Standing(
+                                flat.get(i).toString(),
+                                fromStored(flat.get(i + 1).toString()),
+                                i / 2 + 1));
+                    }
+                    return Optional.of(
+                            new Top(instant(reply.get(0)), reply.get(1).toLong(), entries));
+                });
+    }
+
+    /** One member's standing, or empty when the ranking is not cached. */
+    public Uni<Optional<Member>> member(String id, String member) {
+        return guard.call(() -> MEMBER.run(redis, List.of(scoresKey(id), ahead.refreshedAtKey(id)), List.of(member)))
+                .map(reply -> {
+                    if (reply == null) {
+                        return Optional.empty();
+                    }
+                    Optional<Standing> standing = reply.size() < 4
+                            ? Optional.empty()
+                            : Optional.of(new Standing(
+                                    member,
+                                    fromStored(reply.get(2).toString()),
+                                    reply.get(3).toLong() + 1));
+                    return Optional.of(
+                            new Member(instant(reply.get(0)), reply.get(1).toLong(), standing));
+                });
+    }
+
+    /**
+     * Adds {@code points} to {@code member}, after the change was committed in the source by transaction {@code xid}
+     * ({@code pg_current_xact_id()}). Returns the new standing when the ranking is cached.
+     */
+    public Uni<Increment> increment(String id, String member, long points, String xid) {
+        long deltaTtl = ahead.settings().lockLease().toMillis() * 2;
+        return guard.call(() -> INCREMENT.run(
+                        redis,
+                        List.of(scoresKey(id), ahead.refreshedAtKey(id), ahead.lockKey(id), deltasKey(id)),
+                        List.of(member, toStored(points), xid, String.valueOf(deltaTtl))))
+                .map(reply -> reply == null
+                        ? new Increment(Optional.empty())
+                        : new Increment(Optional.of(new Standing(
+                                member,
+                                fromStored(reply.get(0).toString()),
+                                reply.get(1).toLong() + 1))));
+    }
+
+    /**
+     * First step of a rebuild, under the lock and before the source is read: drops a delta log and a half-built set
+     * left by an abandoned rebuild.
+     */
+    public Uni<Void> beginRebuild(String id) {
+        return guard.call(() -> redis.key(String.class).unlink(deltasKey(id), nextKey(id)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Builds {@code totals} (taken under {@code snapshot}) aside, then swaps them in with the increments the snapshot
+     * did not see, if {@code lockToken} still holds the lock. True when swapped.
+     */
+    public Uni<Boolean> replace(String id, String lockToken, List<Total> totals, PgSnapshot snapshot) {
+        String next = nextKey(id);
+        long leaseMillis = ahead.settings().lockLease().toMillis();
+        List<List<Total>> chunks = new ArrayList<>();
+        for (int from = 0; from < totals.size(); from += chunkSize) {
+            chunks.add(totals.subList(from, Math.min(totals.size(), from + chunkSize)));
+        }
+        Uni<Void> built = Multi.createFrom()
+                .iterable(chunks)
+                .onItem()
+                .transformToUniAndConcatenate(chunk -> guard.call(() -> redis.getRedis()
+                        .batch(List.of(
+                                zadd(next, chunk),
+                                Request.cmd(Command.PEXPIRE).arg(next).arg(leaseMillis)))))
+                .collect()
+                .last()
+                .replaceWithVoid();
+        long ttlMillis = ahead.ttl().toMillis();
+        return built.flatMap(ignored -> guard.call(() -> SWAP.run(
+                        redis,
+                        List.of(next, scoresKey(id), ahead.refreshedAtKey(id), ahead.lockKey(id), deltasKey(id)),
+                        List.of(
+                                lockToken,
+                                String.valueOf(ttlMillis),
+                                String.valueOf(System.currentTimeMillis()),
+                                snapshot.xmin(),
+                                snapshot.xmax(),
+                                snapshot.inProgressCsv()))))
+                .map(reply -> reply != null && reply.toLong() == 1L);
+    }
+
+    /** A member's total in the source. */
+    public record Total(String member, long score) {}
+
+    private static Request zadd(String key, List<Total> chunk) {
+        Request request = Request.cmd(Command.ZADD).arg(key);
+        for (Total total : chunk) {
+            request.arg(toStored(total.score())).arg(total.member());
+        }
+        return request;
+    }
+
+    private static String toStored(long score) {
+        return Long.toString(-score);
+    }
+
+    private static long fromStored(String stored) {
+        return -Math.round(Double.parseDouble(stored));
+    }
+
+    // "<epoch millis> <snapshot>"; a bare number (older format) is read too.
+    private static Instant instant(Response refreshedAt) {
+        String value = refreshedAt.toString();
+        int space = value.indexOf(' ');
+        return Instant.ofEpochMilli(Long.parseLong(space < 0 ? value : value.substring(0, space)));
+    }
+}
