@@ -432,8 +432,13 @@ public final class WriteBehind {
 
     private Uni<FlushReport> applyAndAck(List<Entry> entries, long readAtNanos) {
         return applyInTransaction(entries, readAtNanos)
-                .flatMap(applied ->
-                        ack(entries).map(acked -> new FlushReport(0, applied, entries.size() - applied, 0, 0, false)));
+                .flatMap(applied -> ack(entries).map(acked -> {
+                    int replayed = entries.size() - applied;
+                    if (replayed > 0) {
+                        LOG.infof("%s: skipped %d entries already applied (replayed after a crash)", name, replayed);
+                    }
+                    return new FlushReport(0, applied, replayed, 0, 0, false);
+                }));
     }
 
     private Uni<Integer> applyInTransaction(List<Entry> entries, long readAtNanos) {

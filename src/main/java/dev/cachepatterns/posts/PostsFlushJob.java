@@ -1,5 +1,6 @@
 package dev.cachepatterns.posts;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,6 +85,11 @@ public class PostsFlushJob {
     private void checkDurability() {
         engagement
                 .durability()
+                // The first Redis connection of a cold start can be slower than the call time-out.
+                .onFailure()
+                .retry()
+                .withBackOff(Duration.ofMillis(500))
+                .atMost(5)
                 .subscribe()
                 .with(
                         durability -> {
