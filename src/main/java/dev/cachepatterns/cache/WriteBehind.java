@@ -47,7 +47,8 @@ import org.jboss.logging.Logger;
  * replayed after a crash between commit and acknowledgement (or applied concurrently by two flushers) is skipped —
  * increments are not idempotent, the ledger makes their application so. After the commit one script acknowledges the
  * entries and, only for entries that {@code XACK} really removed, takes the delta out of the pending hash, deletes the
- * entry and drops the cached copies of the flushed entities: decrementing is exactly-once too.
+ * entry and drops the cached copies of the flushed entities: decrementing is exactly-once too. (On a Redis Cluster the
+ * cached-copy keys must share the component's hash tag, or pass no cached-copy key.)
  *
  * <p>Failures: a batch that fails because Postgres or Redis is unavailable stays pending and is retried with back-off
  * (never dead-lettered for that). A batch the sink rejects is retried one entity at a time; entries that fail
