@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The packaged app ({@code target/quarkus-app/quarkus-run.jar}) as a child process against a Redis of the test's own
  * with AOF ({@code appendfsync always}). It accepts views with the flusher off and is killed with SIGKILL, Redis too;
  * then it flushes in tiny batches and is killed again in the middle of the flush; after the last restart Postgres holds
- * exactly the accepted count. Run by failsafe in {@code ./mvnw verify}; skipped when the jar is missing.
+ * exactly the accepted count; and a SIGTERM drains what is pending. Run by failsafe in {@code ./mvnw verify}; skipped when the jar is missing.
  */
 class PostCrashRecoveryPackagedIT {
 
@@ -103,6 +103,14 @@ class PostCrashRecoveryPackagedIT {
         assertThat(viewsInPostgres(slug)).isEqualTo(accepted);
         app.destroy();
         assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        // 4. Graceful shutdown: no cycle runs within the hour, so only the final drain on SIGTERM can apply these.
+        app = startApp(Map.of("WRITE_BEHIND_POSTS_FLUSH_INTERVAL", "1h"), "graceful");
+        int late = sendViews(slug, 50);
+        assertThat(viewsInPostgres(slug)).isEqualTo(accepted);
+        app.destroy(); // SIGTERM
+        assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(viewsInPostgres(slug)).isEqualTo(accepted + late);
     }
 
     private Process startApp(Map<String, String> extraEnv, String label) throws IOException {
