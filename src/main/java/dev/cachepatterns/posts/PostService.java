@@ -1,0 +1,100 @@
+package dev.cachepatterns.posts;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.cachepatterns.cache.CacheAside;
+import dev.cachepatterns.cache.CacheAsideFactory;
+import dev.cachepatterns.cache.WriteBehind;
+import dev.cachepatterns.cache.WriteBehindFactory;
+import dev.cachepatterns.cache.WriteBehindRejectedException;
+import dev.cachepatterns.platform.ProblemException;
+
+/**
+ * Posts: the post itself on cache-aside (read often, never edited here), views and likes on write-behind (written far
+ * more often than a row should be updated). A read adds the accepted but unflushed increments to the cached counts.
+ */
+@ApplicationScoped
+public class PostService {
+
+    private final PostRepository repository;
+    private final CacheAside<String, Post> cache;
+    private final WriteBehind engagement;
+    private final PostsWriteBehindConfig config;
+
+    public PostService(
+            PostRepository repository,
+            CacheAsideFactory caches,
+            PostsCacheConfig cacheConfig,
+            WriteBehindFactory writeBehinds,
+            PostsWriteBehindConfig config) {
+        this.repository = repository;
+        this.config = config;
+        this.cache = caches.create("posts", cacheConfig, Post.class, repository, slug -> slug);
+        // The cached post holds the flushed counts, so the flush drops it in the same step that empties pending.
+        this.engagement = writeBehinds.create(
+                "posts", config, List.of(PostRepository.VIEWS, PostRepository.LIKES), repository, cache::keyOf);
+    }
+
+    /** The post with its counts including unflushed increments (Postgres counts alone when Redis is down). */
+    public Uni<Optional<Post>> find(String slug) {
+        return Uni.combine()
+                .all()
+                .unis(cache.get(slug), engagement.pending(slug))
+                .asTuple()
+                .map(both -> both.getItem1().map(post -> withPending(post, both.getItem2())));
+    }
+
+    public Uni<Post> create(PostInput input) {
+        // The slug may have been read before it existed: drop the "absent" marker.
+        return repository.insert(input).call(post -> cache.evict(post.slug()));
+    }
+
+    /** Counts one view or like; fails with a 404 problem for an unknown post and 503 when the backlog is full. */
+    public Uni<Engagement> increment(String slug, String field) {
+        if (config.mode() == PostsWriteBehindConfig.Mode.SYNCHRONOUS) {
+            return repository.incrementNow(slug, field).map(found -> found.orElseThrow(() -> notFound(slug)));
+        }
+        return cache.get(slug)
+                .map(found -> found.orElseThrow(() -> notFound(slug)))
+                .flatMap(post -> engagement
+                        .increment(slug, field, 1)
+                        .onFailure(WriteBehindRejectedException.class)
+                        .transform(PostService::backlogFull)
+                        .flatMap(accepted -> accepted.queued()
+                                ? Uni.createFrom().item(engagementOf(withPending(post, accepted.pending())))
+                                : repository.load(slug).map(fresh -> engagementOf(fresh.orElse(post)))));
+    }
+
+    WriteBehind engagement() {
+        return engagement;
+    }
+
+    CacheAside<String, Post> cache() {
+        return cache;
+    }
+
+    private static Post withPending(Post post, Map<String, Long> pending) {
+        return post.plus(
+                pending.getOrDefault(PostRepository.VIEWS, 0L), pending.getOrDefault(PostRepository.LIKES, 0L));
+    }
+
+    private static Engagement engagementOf(Post post) {
+        return new Engagement(post.slug(), post.views(), post.likes());
+    }
+
+    private static ProblemException notFound(String slug) {
+        return ProblemException.notFound("No post with slug '" + slug + "'");
+    }
+
+    private static Throwable backlogFull(Throwable failure) {
+        WriteBehindRejectedException rejected = (WriteBehindRejectedException) failure;
+        int seconds = (int) Math.max(1, rejected.retryAfter().toSeconds());
+        return ProblemException.unavailable(rejected.getMessage(), seconds);
+    }
+}

@@ -1,0 +1,221 @@
+package dev.cachepatterns.posts;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import dev.cachepatterns.support.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged app ({@code target/quarkus-app/quarkus-run.jar}) as a child process against a Redis of the test's own
+ * with AOF ({@code appendfsync always}). It accepts views with the flusher off and is killed with SIGKILL, Redis too;
+ * then it flushes in tiny batches and is killed again in the middle of the flush; after the last restart Postgres holds
+ * exactly the accepted count; and a SIGTERM drains what is pending. Run by failsafe in {@code ./mvnw verify}; skipped when the jar is missing.
+ */
+class PostCrashRecoveryPackagedIT {
+
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final int PORT = 18094;
+    private static final int VIEWS = 1000;
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private RedisServer redis;
+    private Process app;
+
+    @AfterEach
+    void stopEverything() {
+        if (app != null) {
+            app.destroyForcibly();
+        }
+        if (redis != null) {
+            redis.stop();
+        }
+    }
+
+    @Test
+    void afterKillsDuringAcceptAndFlushPostgresHoldsExactlyTheAcceptedCount() throws Exception {
+        Assumptions.assumeTrue(Files.exists(JAR), "packaged app missing: run ./mvnw package first");
+        redis = new RedisServer(List.of("--appendonly", "yes", "--appendfsync", "always")).start();
+        String slug = "crash-" + UUID.randomUUID().toString().substring(0, 13);
+
+        // 1. Accept views with the flusher off, then kill the app and Redis without warning.
+        app = startApp(Map.of("WRITE_BEHIND_POSTS_FLUSH_ENABLED", "false"), "accept");
+        createPost(slug);
+        int accepted = sendViews(slug, VIEWS);
+        assertThat(accepted).isEqualTo(VIEWS);
+        assertThat(viewsViaApi(slug)).isEqualTo(accepted);
+        kill(app);
+        redis.stop();
+        redis.start();
+
+        // 2. Flush five entries per cycle and kill the app while the flush is half-way.
+        app = startApp(
+                Map.of(
+                        "WRITE_BEHIND_POSTS_BATCH_SIZE", "5",
+                        "WRITE_BEHIND_POSTS_MAX_BATCHES_PER_CYCLE", "1",
+                        "WRITE_BEHIND_POSTS_FLUSH_INTERVAL", "0.02s"),
+                "slow-flush");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> viewsInPostgres(slug) > 0);
+        kill(app);
+        long atKill = viewsInPostgres(slug);
+        assertThat(atKill).as("the kill must land in the middle of the flush").isBetween(1L, (long) accepted - 1);
+
+        // 3. Restart: the dead consumer's entries are claimed; replays are recognised by the ledger.
+        app = startApp(Map.of(), "recover");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> viewsInPostgres(slug) >= accepted);
+        assertThat(viewsInPostgres(slug)).isEqualTo(accepted);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(viewsViaApi(slug)).isEqualTo(accepted));
+        assertThat(viewsInPostgres(slug)).isEqualTo(accepted);
+        app.destroy();
+        assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        // 4. Graceful shutdown: no cycle runs within the hour, so only the final drain on SIGTERM can apply these.
+        app = startApp(Map.of("WRITE_BEHIND_POSTS_FLUSH_INTERVAL", "1h"), "graceful");
+        int late = sendViews(slug, 50);
+        assertThat(viewsInPostgres(slug)).isEqualTo(accepted);
+        app.destroy(); // SIGTERM
+        assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(viewsInPostgres(slug)).isEqualTo(accepted + late);
+    }
+
+    private Process startApp(Map<String, String> extraEnv, String label) throws IOException {
+        Path log = Path.of("target", "crash-it-" + label + ".log");
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
+        env.put("QUARKUS_REDIS_HOSTS", redis.uri());
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", reactiveUrl());
+        env.remove("QUARKUS_DATASOURCE_JDBC_URL");
+        env.put("WRITE_BEHIND_POSTS_CLAIM_IDLE", "1s");
+        env.putAll(new HashMap<>(extraEnv));
+        Process process = builder.start();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    assertThat(process.isAlive()).as("app exited, see " + log).isTrue();
+                    return status(HttpRequest.newBuilder(uri("/q/health/ready"))) == 200;
+                });
+        return process;
+    }
+
+    private static void kill(Process process) throws InterruptedException {
+        process.destroyForcibly(); // SIGKILL: no shutdown hook, no final flush
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private void createPost(String slug) throws Exception {
+        String body = "{\"slug\":\"" + slug + "\",\"title\":\"Crash\",\"body\":\"kill -9\",\"authorId\":1}";
+        int status = status(HttpRequest.newBuilder(uri("/posts"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(status).isEqualTo(201);
+    }
+
+    private int sendViews(String slug, int count) throws Exception {
+        Semaphore inFlight = new Semaphore(32);
+        AtomicInteger accepted = new AtomicInteger();
+        List<CompletableFuture<?>> replies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            replies.add(http.sendAsync(
+                            HttpRequest.newBuilder(uri("/posts/" + slug + "/views"))
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((reply, failure) -> {
+                        inFlight.release();
+                        if (reply != null && reply.statusCode() == 202) {
+                            accepted.incrementAndGet();
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        return accepted.get();
+    }
+
+    private long viewsViaApi(String slug) throws Exception {
+        HttpResponse<String> reply =
+                http.send(HttpRequest.newBuilder(uri("/posts/" + slug)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(reply.statusCode()).isEqualTo(200);
+        String json = reply.body();
+        int at = json.indexOf("\"views\":") + "\"views\":".length();
+        int end = at;
+        while (end < json.length() && Character.isDigit(json.charAt(end))) {
+            end++;
+        }
+        return Long.parseLong(json.substring(at, end));
+    }
+
+    private int status(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + PORT + path);
+    }
+
+    private static String reactiveUrl() {
+        String url = System.getenv("QUARKUS_DATASOURCE_REACTIVE_URL");
+        return url == null || url.isBlank() ? "postgresql://127.0.0.1:5432/test" : url;
+    }
+
+    private static long viewsInPostgres(String slug) throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:" + reactiveUrl(), "postgres", "");
+                PreparedStatement query = connection.prepareStatement("SELECT views FROM posts WHERE slug = ?")) {
+            query.setString(1, slug);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : -1;
+            }
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
