@@ -2,6 +2,11 @@ package dev.cachepatterns.platform;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+import dev.cachepatterns.inventory.InventoryItem;
+import dev.cachepatterns.leaderboard.Leaderboard;
+import dev.cachepatterns.leaderboard.LeaderboardEntry;
+import dev.cachepatterns.leaderboard.PlayerScore;
+import dev.cachepatterns.posts.Post;
 import dev.cachepatterns.users.User;
 
 /**
@@ -10,7 +15,20 @@ import dev.cachepatterns.users.User;
  * {@code cache/JsonCodec} and bodies written by exception mappers are not seen that way. A new cached record type goes
  * here (or gets {@code @RegisterForReflection} itself); the native integration tests catch one that is missing.
  */
-@RegisterForReflection(targets = {User.class, Problem.class, Problem.Violation.class})
+@RegisterForReflection(
+        targets = {
+            User.class,
+            InventoryItem.class,
+            Post.class,
+            Leaderboard.class,
+            LeaderboardEntry.class,
+            PlayerScore.class,
+            DashboardStats.class,
+            DashboardStats.CacheStats.class,
+            DashboardStats.WriteBehindStats.class,
+            Problem.class,
+            Problem.Violation.class
+        })
 public final class NativeReflection {
 
     private NativeReflection() {}
