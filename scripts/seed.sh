@@ -27,7 +27,7 @@ db=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
 start=$(date +%s.%N)
 
 psql "$db" -v ON_ERROR_STOP=1 -q <<SQL
-SELECT setseed(0.42);
+SELECT setseed(0.42) \g /dev/null
 TRUNCATE users, posts, inventory, score_events RESTART IDENTITY;
 
 INSERT INTO users (name, email, avatar_url)

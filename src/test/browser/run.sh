@@ -9,6 +9,10 @@ if ! command -v chromium >/dev/null 2>&1; then
   echo "browser tests: installing chromium" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+if ! command -v node >/dev/null 2>&1; then
+  echo "browser tests: installing nodejs" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
 npm ci --no-audit --no-fund --silent
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
