@@ -1,14 +1,17 @@
 package dev.cachepatterns.cache;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * A lock-free circuit breaker: after {@code failureThreshold} consecutive failures it opens for {@code openForNanos},
- * then lets a single probe through (half-open); the probe's outcome closes or re-opens it. While open, callers skip
- * Redis entirely, so a dead Redis does not add its time-out to every request.
+ * A circuit breaker over a sliding window of the last {@code windowSize} calls: when {@code failureThreshold} of them
+ * failed it opens for {@code openForNanos}, then lets a single probe through (half-open); the probe's outcome closes or
+ * re-opens it. While open, callers skip Redis entirely, so a dead Redis does not add its time-out to every request.
+ *
+ * <p>A window rather than consecutive failures: a burst that queues hundreds of calls behind a busy event loop makes a
+ * few of them time out together, and sending the whole burst to the database for that would make things worse. A dead
+ * Redis fails every call, so it still opens the circuit after {@code failureThreshold} calls.
  */
 public final class CircuitBreaker {
 
@@ -23,7 +26,10 @@ public final class CircuitBreaker {
     private final int failureThreshold;
     private final long openForNanos;
     private final LongSupplier nanoClock;
-    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final boolean[] window;
+    private int windowNext;
+    private int windowRecorded;
+    private int windowFailures;
     private final AtomicLong openedAt = new AtomicLong(CLOSED_MARK);
     private final AtomicBoolean probeInFlight = new AtomicBoolean();
 
@@ -36,8 +42,10 @@ public final class CircuitBreaker {
         void closed();
     }
 
-    public CircuitBreaker(int failureThreshold, long openForNanos, LongSupplier nanoClock, Listener listener) {
-        this.failureThreshold = Math.max(1, failureThreshold);
+    public CircuitBreaker(
+            int failureThreshold, int windowSize, long openForNanos, LongSupplier nanoClock, Listener listener) {
+        this.window = new boolean[Math.max(1, windowSize)];
+        this.failureThreshold = Math.max(1, Math.min(failureThreshold, window.length));
         this.openForNanos = openForNanos;
         this.nanoClock = nanoClock;
         this.listener = listener;
@@ -56,10 +64,12 @@ public final class CircuitBreaker {
     }
 
     public void onSuccess() {
-        consecutiveFailures.set(0);
         probeInFlight.set(false);
         long opened = openedAt.get();
-        if (opened != CLOSED_MARK && openedAt.compareAndSet(opened, CLOSED_MARK)) {
+        if (opened == CLOSED_MARK) {
+            record(false);
+        } else if (openedAt.compareAndSet(opened, CLOSED_MARK)) {
+            clearWindow();
             listener.closed();
         }
     }
@@ -71,10 +81,34 @@ public final class CircuitBreaker {
             probeInFlight.set(false);
             return;
         }
-        if (consecutiveFailures.incrementAndGet() >= failureThreshold
-                && openedAt.compareAndSet(CLOSED_MARK, nanoClock.getAsLong())) {
+        if (record(true) && openedAt.compareAndSet(CLOSED_MARK, nanoClock.getAsLong())) {
+            clearWindow();
             listener.opened();
         }
+    }
+
+    /** Records one outcome; true when the window now holds enough failures to open the circuit. */
+    private synchronized boolean record(boolean failure) {
+        if (windowRecorded == window.length) {
+            if (window[windowNext]) {
+                windowFailures--;
+            }
+        } else {
+            windowRecorded++;
+        }
+        window[windowNext] = failure;
+        if (failure) {
+            windowFailures++;
+        }
+        windowNext = (windowNext + 1) % window.length;
+        return windowFailures >= failureThreshold;
+    }
+
+    private synchronized void clearWindow() {
+        java.util.Arrays.fill(window, false);
+        windowNext = 0;
+        windowRecorded = 0;
+        windowFailures = 0;
     }
 
     /** A permitted call that was cancelled reports nothing; free the probe slot so the breaker cannot stick. */

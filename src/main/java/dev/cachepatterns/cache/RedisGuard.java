@@ -28,7 +28,11 @@ public class RedisGuard {
         this.vertx = vertx;
         this.timeoutMillis = Math.max(1, config.timeout().toMillis());
         this.breaker = new CircuitBreaker(
-                config.failureThreshold(), config.openFor().toNanos(), System::nanoTime, new CircuitLog(config));
+                config.failureThreshold(),
+                config.windowSize(),
+                config.openFor().toNanos(),
+                System::nanoTime,
+                new CircuitLog(config));
         Gauge.builder("cache.redis.circuit.open", breaker, b -> b.state() == CircuitBreaker.State.CLOSED ? 0 : 1)
                 .description("1 while the Redis circuit breaker is open or half-open")
                 .register(registry);
@@ -89,8 +93,10 @@ public class RedisGuard {
         @Override
         public void opened() {
             LOG.warnf(
-                    "Redis circuit opened after %d consecutive failures; serving from the database for at least %d ms",
-                    config.failureThreshold(), config.openFor().toMillis());
+                    "Redis circuit opened: %d of the last %d calls failed; serving from the database for at least %d ms",
+                    config.failureThreshold(),
+                    config.windowSize(),
+                    config.openFor().toMillis());
         }
 
         @Override

@@ -13,9 +13,13 @@ public interface RedisResilienceConfig {
     @WithDefault("250ms")
     Duration timeout();
 
-    /** Consecutive failed Redis calls that open the circuit. */
-    @WithDefault("5")
+    /** Failed Redis calls among the last {@code window-size} that open the circuit. */
+    @WithDefault("10")
     int failureThreshold();
+
+    /** How many of the most recent Redis calls the circuit breaker looks at. */
+    @WithDefault("20")
+    int windowSize();
 
     /** How long the circuit stays open before one probe call is let through. */
     @WithDefault("2s")

@@ -12,7 +12,7 @@ class CircuitBreakerTest {
     private final AtomicLong now = new AtomicLong(1_000);
     private final AtomicInteger opened = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
-    private final CircuitBreaker breaker = new CircuitBreaker(3, 100, now::get, new CircuitBreaker.Listener() {
+    private final CircuitBreaker breaker = new CircuitBreaker(3, 5, 100, now::get, new CircuitBreaker.Listener() {
         @Override
         public void opened() {
             opened.incrementAndGet();
@@ -25,18 +25,43 @@ class CircuitBreakerTest {
     });
 
     @Test
-    void opensAfterConsecutiveFailuresOnly() {
-        breaker.onFailure();
+    void opensWhenEnoughOfTheRecentCallsFailed() {
         breaker.onFailure();
         breaker.onSuccess();
         breaker.onFailure();
-        breaker.onFailure();
+        breaker.onSuccess();
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
 
         breaker.onFailure();
+
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
         assertThat(breaker.tryAcquirePermission()).isFalse();
         assertThat(opened).hasValue(1);
+    }
+
+    @Test
+    void failuresSpreadWiderThanTheWindowNeverOpenIt() {
+        for (int i = 0; i < 10; i++) {
+            breaker.onFailure();
+            breaker.onSuccess();
+            breaker.onSuccess();
+            breaker.onSuccess();
+        }
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(opened).hasValue(0);
+    }
+
+    @Test
+    void aClosedCircuitStartsWithAnEmptyWindow() {
+        tripOpen();
+        now.addAndGet(100);
+        assertThat(breaker.tryAcquirePermission()).isTrue();
+        breaker.onSuccess();
+
+        breaker.onFailure();
+        breaker.onFailure();
+
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
     @Test
