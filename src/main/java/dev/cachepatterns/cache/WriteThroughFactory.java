@@ -7,45 +7,23 @@ import java.util.function.ToLongFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Builds {@link WriteThrough} caches that share the Redis guard, the load limiter, the lock and the fill signals, and
+ * Builds {@link WriteThrough} caches over the shared {@link CacheInfrastructure}, and
  * runs their repair (invalidating entries a failed write could not reach) every {@code cache.write-through.repair-interval}
  * (default 1s).
  */
 @ApplicationScoped
 public class WriteThroughFactory {
 
-    private final ReactiveRedisDataSource redis;
-    private final ObjectMapper mapper;
-    private final RedisGuard guard;
-    private final LoadLimiter limiter;
-    private final DistributedLock lock;
-    private final FillSignals signals;
-    private final MeterRegistry registry;
+    private final CacheInfrastructure shared;
     private final List<WriteThrough<?, ?>> created = new CopyOnWriteArrayList<>();
 
-    public WriteThroughFactory(
-            ReactiveRedisDataSource redis,
-            ObjectMapper mapper,
-            RedisGuard guard,
-            LoadLimiter limiter,
-            DistributedLock lock,
-            FillSignals signals,
-            MeterRegistry registry) {
-        this.redis = redis;
-        this.mapper = mapper;
-        this.guard = guard;
-        this.limiter = limiter;
-        this.lock = lock;
-        this.signals = signals;
-        this.registry = registry;
+    public WriteThroughFactory(CacheInfrastructure shared) {
+        this.shared = shared;
     }
 
     /**
@@ -62,16 +40,16 @@ public class WriteThroughFactory {
         WriteThrough<K, V> cache = new WriteThrough<>(
                 name,
                 settings,
-                new JsonCodec<>(mapper, type),
+                shared.codec(type),
                 loader,
                 keyRenderer,
                 versionOf,
-                redis,
-                guard,
-                limiter,
-                lock,
-                signals,
-                registry);
+                shared.redis(),
+                shared.guard(),
+                shared.limiter(),
+                shared.lock(),
+                shared.signals(),
+                shared.registry());
         created.add(cache);
         return cache;
     }
