@@ -1,6 +1,7 @@
 package dev.cachepatterns.cache;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,8 +17,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class DistributedLock {
 
-    private static final String RELEASE_SCRIPT =
-            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+    private static final LuaScript RELEASE_SCRIPT = new LuaScript(
+            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end");
 
     private final ReactiveRedisDataSource redis;
     private final RedisGuard guard;
@@ -36,7 +37,7 @@ public class DistributedLock {
 
     /** Releases the lock if this token still owns it; true when it did. */
     public Uni<Boolean> release(String lockKey, String token) {
-        return guard.call(() -> redis.execute("EVAL", RELEASE_SCRIPT, "1", lockKey, token))
+        return guard.call(() -> RELEASE_SCRIPT.run(redis, List.of(lockKey), List.of(token)))
                 .map(reply -> reply != null && reply.toLong() == 1L);
     }
 }
