@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Leaderboard throughput: top-10 and rank served from Redis (refresh-ahead) against the Postgres aggregate, over
 # 1M score events on one board. Starts two packaged instances (cache on / cache off), one wrk run each, same machine.
-# Usage: DB=cp_bench scripts/bench-leaderboards.sh   (needs: ./mvnw package, wrk, psql; loopback only)
+# Usage: DB=cp_bench bench/leaderboards.sh   (needs: ./mvnw package, wrk, psql; loopback only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=${DB:?set DB to a database of your own, e.g. cp_bench}

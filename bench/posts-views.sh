@@ -2,7 +2,7 @@
 # Ack latency and throughput of POST /posts/{slug}/views: write-behind against the same increment written
 # synchronously to Postgres (write-behind.posts.mode=synchronous), in one run, plus the flush lag under that load.
 # Needs the packaged app (./mvnw package -DskipTests), wrk, and Postgres/Redis on localhost.
-# Usage: scripts/bench-posts-views.sh [duration, default 10s] [connections, default 32]
+# Usage: bench/posts-views.sh [duration, default 10s] [connections, default 32]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
