@@ -129,7 +129,7 @@ public final class CacheAside<K, V> {
                     Map<K, V> found = new HashMap<>();
                     List<K> missing = new ArrayList<>();
                     for (int i = 0; i < distinct.size(); i++) {
-                        CacheLookup<V> lookup = decode(cached.get(redisKeys[i]));
+                        CacheLookup<V> lookup = CacheLookup.decode(cached.get(redisKeys[i]), codec);
                         switch (lookup.kind()) {
                             case HIT -> {
                                 metrics.hit();
@@ -162,19 +162,11 @@ public final class CacheAside<K, V> {
         if (!settings.enabled()) {
             return Uni.createFrom().voidItem();
         }
-        String key = keys.value(keyRenderer.apply(id));
-        Uni<Void> removed = guard.call(() -> redis.key(String.class).del(key))
-                .replaceWithVoid()
-                .onFailure()
-                .invoke(failure -> {
-                    metrics.invalidationFailed();
-                    LOG.debugf("invalidation of %s failed: %s", key, failure.getMessage());
-                })
-                .onFailure()
-                .recoverWithNull();
+        Uni<Void> removed = evict(id);
         if (!settings.rewarmOnWrite()) {
             return removed;
         }
+        String key = keys.value(keyRenderer.apply(id));
         // A separate flight from reads: a read that started before the write may carry the old row.
         return removed.call(() -> refreshes
                         .run(key, () -> loadFromSource(id).call(value -> fill(key, value)))
@@ -183,7 +175,7 @@ public final class CacheAside<K, V> {
                 .replaceWithVoid();
     }
 
-    /** Removes the entry without re-warming (e.g. after a delete). Never fails. */
+    /** Removes the entry without re-warming (e.g. after a delete). Never fails: a failure is counted and logged. */
     public Uni<Void> evict(K id) {
         if (!settings.enabled()) {
             return Uni.createFrom().voidItem();
@@ -192,7 +184,10 @@ public final class CacheAside<K, V> {
         return guard.call(() -> redis.key(String.class).del(key))
                 .replaceWithVoid()
                 .onFailure()
-                .invoke(failure -> metrics.invalidationFailed())
+                .invoke(failure -> {
+                    metrics.invalidationFailed();
+                    LOG.debugf("invalidation of %s failed: %s", key, failure.getMessage());
+                })
                 .onFailure()
                 .recoverWithNull();
     }
@@ -208,21 +203,9 @@ public final class CacheAside<K, V> {
 
     private Uni<CacheLookup<V>> lookup(String key) {
         return guard.call(() -> values.get(key))
-                .map(this::decode)
+                .map(raw -> CacheLookup.decode(raw, codec))
                 .onFailure(RedisUnavailableException.class)
                 .recoverWithItem(CacheLookup.unavailable());
-    }
-
-    private CacheLookup<V> decode(String raw) {
-        if (raw == null) {
-            return CacheLookup.miss();
-        }
-        if (ABSENT.equals(raw)) {
-            return CacheLookup.absent();
-        }
-        V value = codec.decodeOrNull(raw);
-        // An entry we cannot read (e.g. from an older schema) is a miss; the fill overwrites it.
-        return value == null ? CacheLookup.miss() : CacheLookup.hit(value);
     }
 
     private Uni<Void> fill(String key, Optional<V> value) {

@@ -33,6 +33,22 @@ record CacheLookup<V>(Kind kind, V value) {
         return (CacheLookup<V>) UNAVAILABLE_LOOKUP;
     }
 
+    /**
+     * What a raw Redis entry means: null is a miss, the "absent" marker a negative hit, anything else a hit when it
+     * decodes. An entry that cannot be decoded (e.g. written by an older version of the type) is a miss, so the next
+     * fill overwrites it.
+     */
+    static <V> CacheLookup<V> decode(String raw, JsonCodec<V> codec) {
+        if (raw == null) {
+            return miss();
+        }
+        if (CacheAside.ABSENT.equals(raw)) {
+            return absent();
+        }
+        V value = codec.decodeOrNull(raw);
+        return value == null ? miss() : hit(value);
+    }
+
     boolean answered() {
         return kind == Kind.HIT || kind == Kind.ABSENT;
     }

@@ -1,5 +1,6 @@
 package dev.cachepatterns.cache;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -52,23 +53,25 @@ public final class WriteThrough<K, V> {
     private static final Logger LOG = Logger.getLogger(WriteThrough.class);
 
     /** Sets {json, v} unless the entry holds a newer version; returns the version the entry holds afterwards. */
-    static final String SET_IF_NEWER_SCRIPT = "local current = tonumber(redis.call('HGET', KEYS[1], 'v'))\n"
-            + "local version = tonumber(ARGV[1])\n"
-            + "if current and current > version then return current end\n"
-            + "redis.call('HSET', KEYS[1], 'v', ARGV[1], 'json', ARGV[2])\n"
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
-            + "return version";
+    private static final LuaScript SET_IF_NEWER =
+            new LuaScript("local current = tonumber(redis.call('HGET', KEYS[1], 'v'))\n"
+                    + "local version = tonumber(ARGV[1])\n"
+                    + "if current and current > version then return current end\n"
+                    + "redis.call('HSET', KEYS[1], 'v', ARGV[1], 'json', ARGV[2])\n"
+                    + "redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
+                    + "return version");
 
     /**
      * Invalidates an entry older than {@code version}: drops its value and raises its version, so a fill that loaded an
      * older row cannot land afterwards. Returns 1 when it changed the entry.
      */
-    static final String INVALIDATE_OLDER_SCRIPT = "local current = tonumber(redis.call('HGET', KEYS[1], 'v'))\n"
-            + "if current and current >= tonumber(ARGV[1]) then return 0 end\n"
-            + "redis.call('HDEL', KEYS[1], 'json')\n"
-            + "redis.call('HSET', KEYS[1], 'v', ARGV[1])\n"
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
-            + "return 1";
+    private static final LuaScript INVALIDATE_OLDER =
+            new LuaScript("local current = tonumber(redis.call('HGET', KEYS[1], 'v'))\n"
+                    + "if current and current >= tonumber(ARGV[1]) then return 0 end\n"
+                    + "redis.call('HDEL', KEYS[1], 'json')\n"
+                    + "redis.call('HSET', KEYS[1], 'v', ARGV[1])\n"
+                    + "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+                    + "return 1");
 
     private static final int REPAIR_CONCURRENCY = 16;
 
@@ -238,25 +241,14 @@ public final class WriteThrough<K, V> {
     }
 
     private Uni<Long> setIfNewer(String key, long version, String payload, long ttlMillis) {
-        return guard.call(() -> redis.execute(
-                        "EVAL",
-                        SET_IF_NEWER_SCRIPT,
-                        "1",
-                        key,
-                        String.valueOf(version),
-                        payload,
-                        String.valueOf(ttlMillis)))
+        return guard.call(() -> SET_IF_NEWER.run(
+                        redis, List.of(key), List.of(String.valueOf(version), payload, String.valueOf(ttlMillis))))
                 .map(Response::toLong);
     }
 
     private Uni<Boolean> invalidateOlder(String key, long version) {
-        return guard.call(() -> redis.execute(
-                        "EVAL",
-                        INVALIDATE_OLDER_SCRIPT,
-                        "1",
-                        key,
-                        String.valueOf(version),
-                        String.valueOf(ttl.nextMillis())))
+        return guard.call(() -> INVALIDATE_OLDER.run(
+                        redis, List.of(key), List.of(String.valueOf(version), String.valueOf(ttl.nextMillis()))))
                 .map(reply -> reply.toLong() == 1L);
     }
 
@@ -269,20 +261,9 @@ public final class WriteThrough<K, V> {
                 return Uni.createFrom().item(CacheLookup.unavailable());
             }
             return guard.call(() -> hashes.hget(key, "json"))
-                    .map(this::decode)
+                    .map(raw -> CacheLookup.decode(raw, codec))
                     .onFailure(RedisUnavailableException.class)
                     .recoverWithItem(CacheLookup.unavailable());
-        }
-
-        private CacheLookup<V> decode(String raw) {
-            if (raw == null) {
-                return CacheLookup.miss();
-            }
-            if (CacheAside.ABSENT.equals(raw)) {
-                return CacheLookup.absent();
-            }
-            V value = codec.decodeOrNull(raw);
-            return value == null ? CacheLookup.miss() : CacheLookup.hit(value);
         }
 
         @Override
