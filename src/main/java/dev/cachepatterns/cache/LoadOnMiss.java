@@ -80,11 +80,13 @@ final class LoadOnMiss<K, V> {
     private Uni<CacheLookup<V>> lookupOrLoad(K id, String key) {
         return store.lookup(key).flatMap(found -> switch (found.kind()) {
             case HIT, ABSENT -> Uni.createFrom().item(found);
-            case MISS ->
-                loadUnderLock(id, key).map(value -> new CacheLookup<>(CacheLookup.Kind.MISS, value.orElse(null)));
-            case UNAVAILABLE ->
-                loadFromSource(id).map(value -> new CacheLookup<>(CacheLookup.Kind.UNAVAILABLE, value.orElse(null)));
+            case MISS -> loadUnderLock(id, key);
+            case UNAVAILABLE -> loadFromSource(id).map(value -> outcome(CacheLookup.Kind.UNAVAILABLE, value));
         });
+    }
+
+    private static <V> CacheLookup<V> outcome(CacheLookup.Kind kind, Optional<V> value) {
+        return new CacheLookup<>(kind, value.orElse(null));
     }
 
     private Optional<V> counted(CacheLookup<V> outcome) {
@@ -97,24 +99,26 @@ final class LoadOnMiss<K, V> {
         return outcome.asOptional();
     }
 
-    private Uni<Optional<V>> loadUnderLock(K id, String key) {
+    // A miss; counted as a fallback instead when Redis fails while taking the lock (the read is then served without
+    // it).
+    private Uni<CacheLookup<V>> loadUnderLock(K id, String key) {
         String lockKey = keys.lock(keyRenderer.apply(id));
         return lock.tryAcquire(lockKey, lockLease)
                 .onFailure(RedisUnavailableException.class)
                 .recoverWithItem(() -> null)
                 .flatMap(token -> {
                     if (token == null) {
-                        metrics.fallback();
-                        return loadFromSource(id);
+                        return loadFromSource(id).map(value -> outcome(CacheLookup.Kind.UNAVAILABLE, value));
                     }
                     if (token.isEmpty()) {
-                        return awaitOtherLoader(id, key);
+                        return awaitOtherLoader(id, key).map(value -> outcome(CacheLookup.Kind.MISS, value));
                     }
                     // Re-check under the lock: another instance may have filled it between our miss and our lock.
                     return store.lookup(key)
                             .flatMap(found -> found.answered()
                                     ? Uni.createFrom().item(found.asOptional())
                                     : loadFromSource(id).call(value -> store.fill(key, value)))
+                            .map(value -> outcome(CacheLookup.Kind.MISS, value))
                             .eventually(() -> lock.release(lockKey, token.get())
                                     .onFailure()
                                     .recoverWithNull());
