@@ -8,6 +8,22 @@ final class WriteBehindScripts {
 
     private WriteBehindScripts() {}
 
+    /** Lua shared by the scripts that finish an entry: takes the entry's delta out of the pending hash. */
+    private static final String TAKE_OUT_OF_PENDING = """
+            local function takeOutOfPending(pendingKey, f)
+              local e, fld, d
+              for j = 1, #f, 2 do
+                if f[j] == 'e' then e = f[j + 1] elseif f[j] == 'f' then fld = f[j + 1] elseif f[j] == 'd' then d = f[j + 1] end
+              end
+              if e and fld and d and tonumber(d) then
+                local k = e .. ':' .. fld
+                if redis.call('HEXISTS', pendingKey, k) == 1 and redis.call('HINCRBY', pendingKey, k, 0 - tonumber(d)) == 0 then
+                  redis.call('HDEL', pendingKey, k)
+                end
+              end
+            end
+            """;
+
     /**
      * KEYS: stream, pending hash. ARGV: max backlog, entity, field, delta, accept id, fields to report...
      * Returns {1, backlog, pending of each reported field} or {0, backlog} when the backlog is full.
@@ -31,7 +47,7 @@ final class WriteBehindScripts {
      * For each entry this call acknowledges (XACK = 1), and only for those, the entry's delta leaves the pending hash
      * and the entry is deleted, so a replayed acknowledgement can never decrement twice. Returns the number acked.
      */
-    static final LuaScript ACK = new LuaScript("""
+    static final LuaScript ACK = new LuaScript(TAKE_OUT_OF_PENDING + """
             local acked = 0
             for i = 2, #ARGV do
               local id = ARGV[i]
@@ -39,17 +55,7 @@ final class WriteBehindScripts {
               if redis.call('XACK', KEYS[1], ARGV[1], id) == 1 then
                 acked = acked + 1
                 if found[1] then
-                  local f = found[1][2]
-                  local e, fld, d
-                  for j = 1, #f, 2 do
-                    if f[j] == 'e' then e = f[j + 1] elseif f[j] == 'f' then fld = f[j + 1] elseif f[j] == 'd' then d = f[j + 1] end
-                  end
-                  if e and fld and d and tonumber(d) then
-                    local k = e .. ':' .. fld
-                    if redis.call('HEXISTS', KEYS[2], k) == 1 and redis.call('HINCRBY', KEYS[2], k, 0 - tonumber(d)) == 0 then
-                      redis.call('HDEL', KEYS[2], k)
-                    end
-                  end
+                  takeOutOfPending(KEYS[2], found[1][2])
                 end
                 redis.call('XDEL', KEYS[1], id)
                 redis.call('HDEL', KEYS[3], id)
@@ -66,7 +72,7 @@ final class WriteBehindScripts {
      * Moves each entry this call acknowledges to the dead-letter stream (with its id and the reason) and takes its
      * delta out of the pending hash. Returns the number moved.
      */
-    static final LuaScript DEAD_LETTER = new LuaScript("""
+    static final LuaScript DEAD_LETTER = new LuaScript(TAKE_OUT_OF_PENDING + """
             local moved = 0
             for i = 3, #ARGV do
               local id = ARGV[i]
@@ -76,18 +82,10 @@ final class WriteBehindScripts {
                 local fields = {'source-id', id, 'reason', ARGV[2]}
                 if found[1] then
                   local f = found[1][2]
-                  local e, fld, d
-                  for j = 1, #f, 2 do
+                  for j = 1, #f do
                     fields[#fields + 1] = f[j]
-                    fields[#fields + 1] = f[j + 1]
-                    if f[j] == 'e' then e = f[j + 1] elseif f[j] == 'f' then fld = f[j + 1] elseif f[j] == 'd' then d = f[j + 1] end
                   end
-                  if e and fld and d and tonumber(d) then
-                    local k = e .. ':' .. fld
-                    if redis.call('HEXISTS', KEYS[2], k) == 1 and redis.call('HINCRBY', KEYS[2], k, 0 - tonumber(d)) == 0 then
-                      redis.call('HDEL', KEYS[2], k)
-                    end
-                  end
+                  takeOutOfPending(KEYS[2], f)
                 end
                 redis.call('XADD', KEYS[4], '*', unpack(fields))
                 redis.call('XDEL', KEYS[1], id)
