@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -71,22 +74,12 @@ public class LeaderboardService {
         if (!config.enabled()) {
             return topFromSource(board, limit);
         }
-        return boards.top(board, limit)
-                .onFailure(RedisUnavailableException.class)
-                .recoverWithNull()
-                .flatMap(found -> {
-                    if (found == null) {
-                        ahead.onFallback();
-                        return topFromSource(board, limit);
-                    }
-                    if (found.isEmpty()) {
-                        ahead.onMiss(board);
-                        return topFromSource(board, limit);
-                    }
-                    RankedSetCache.Top top = found.get();
-                    ahead.onHit(board, top.pttlMillis());
-                    return Uni.createFrom().item(toLeaderboard(board, top.entries(), top.refreshedAt()));
-                });
+        return servedFromCache(
+                board,
+                boards.top(board, limit),
+                RankedSetCache.Top::pttlMillis,
+                top -> toLeaderboard(board, top.entries(), top.refreshedAt()),
+                () -> topFromSource(board, limit));
     }
 
     /** The player's total and rank on the board, empty when the player has no score there. */
@@ -94,20 +87,37 @@ public class LeaderboardService {
         if (!config.enabled()) {
             return standingOf(board, player);
         }
-        return boards.member(board, player)
-                .onFailure(RedisUnavailableException.class)
+        return servedFromCache(
+                board,
+                boards.member(board, player),
+                RankedSetCache.Member::pttlMillis,
+                member -> member.standing().map(LeaderboardService::toPlayerScore),
+                () -> standingOf(board, player));
+    }
+
+    /**
+     * Answers from the cached board when Redis has it (telling refresh-ahead how much TTL is left), else from Postgres:
+     * after a Redis failure as a fallback, for a board not in Redis as a miss (which starts its rebuild).
+     */
+    private <T, R> Uni<R> servedFromCache(
+            String board,
+            Uni<Optional<T>> cached,
+            ToLongFunction<T> pttlMillis,
+            Function<T, R> fromCache,
+            Supplier<Uni<R>> fromSource) {
+        return cached.onFailure(RedisUnavailableException.class)
                 .recoverWithNull()
                 .flatMap(found -> {
                     if (found == null) {
                         ahead.onFallback();
-                        return standingOf(board, player);
+                        return fromSource.get();
                     }
                     if (found.isEmpty()) {
                         ahead.onMiss(board);
-                        return standingOf(board, player);
+                        return fromSource.get();
                     }
-                    ahead.onHit(board, found.get().pttlMillis());
-                    return Uni.createFrom().item(found.get().standing().map(LeaderboardService::toPlayerScore));
+                    ahead.onHit(board, pttlMillis.applyAsLong(found.get()));
+                    return Uni.createFrom().item(fromCache.apply(found.get()));
                 });
     }
 
