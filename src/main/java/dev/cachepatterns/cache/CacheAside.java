@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -45,6 +46,7 @@ public final class CacheAside<K, V> {
     private final TtlPolicy negativeTtl;
     private final ReactiveRedisDataSource redis;
     private final ReactiveValueCommands<String, String> values;
+    private final ReactiveKeyCommands<String> keyCommands;
     private final RedisGuard guard;
     private final FillSignals signals;
     private final CacheMetrics metrics;
@@ -70,6 +72,7 @@ public final class CacheAside<K, V> {
         this.negativeTtl = new TtlPolicy(settings.negativeTtl(), settings.ttlJitter());
         this.redis = redis;
         this.values = redis.value(String.class);
+        this.keyCommands = redis.key(String.class);
         this.guard = guard;
         this.signals = signals;
         this.metrics = metrics;
@@ -181,7 +184,7 @@ public final class CacheAside<K, V> {
             return Uni.createFrom().voidItem();
         }
         String key = keys.value(keyRenderer.apply(id));
-        return guard.call(() -> redis.key(String.class).del(key))
+        return guard.call(() -> keyCommands.del(key))
                 .replaceWithVoid()
                 .onFailure()
                 .invoke(failure -> {

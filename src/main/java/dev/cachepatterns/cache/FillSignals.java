@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
@@ -24,14 +25,14 @@ public class FillSignals {
 
     private static final Logger LOG = Logger.getLogger(FillSignals.class);
 
-    private final ReactiveRedisDataSource redis;
+    private final ReactivePubSubCommands<String> pubsub;
     private final RedisGuard guard;
     private final String channel;
     private final ConcurrentMap<String, CompletableFuture<Void>> waiters = new ConcurrentHashMap<>();
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
     public FillSignals(ReactiveRedisDataSource redis, RedisGuard guard, RedisResilienceConfig config) {
-        this.redis = redis;
+        this.pubsub = redis.pubsub(String.class);
         this.guard = guard;
         this.channel = config.fillChannel();
     }
@@ -60,9 +61,7 @@ public class FillSignals {
 
     /** Announces that {@code key} now holds a value. Best effort: a lost announcement only costs a waiter its wait. */
     public Uni<Void> announce(String key) {
-        return guard.call(() -> redis.pubsub(String.class).publish(channel, key))
-                .onFailure()
-                .recoverWithNull();
+        return guard.call(() -> pubsub.publish(channel, key)).onFailure().recoverWithNull();
     }
 
     private void onMessage(String key) {
@@ -76,8 +75,7 @@ public class FillSignals {
         if (!subscribed.compareAndSet(false, true)) {
             return;
         }
-        redis.pubsub(String.class)
-                .subscribe(channel, this::onMessage, () -> subscribed.set(false), failure -> {
+        pubsub.subscribe(channel, this::onMessage, () -> subscribed.set(false), failure -> {
                     LOG.debugf("fill-signal subscription lost: %s", failure.getMessage());
                     subscribed.set(false);
                 })
