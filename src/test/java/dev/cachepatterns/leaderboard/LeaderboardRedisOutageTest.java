@@ -1,7 +1,6 @@
 package dev.cachepatterns.leaderboard;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -9,13 +8,13 @@ import jakarta.inject.Inject;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.support.Metrics;
+import dev.cachepatterns.support.OwnRedisProfile;
 import dev.cachepatterns.support.OwnRedisResource;
 
 import static io.restassured.RestAssured.given;
@@ -25,15 +24,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** A Redis of the test's own is killed: boards are answered from Postgres, no score is lost, then Redis takes over. */
 @QuarkusTest
-@TestProfile(LeaderboardRedisOutageTest.OwnRedis.class)
+@TestProfile(OwnRedisProfile.class)
 class LeaderboardRedisOutageTest {
-
-    public static class OwnRedis implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(OwnRedisResource.class));
-        }
-    }
 
     @Inject
     MeterRegistry registry;

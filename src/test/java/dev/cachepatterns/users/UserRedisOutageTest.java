@@ -8,12 +8,12 @@ import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.support.Metrics;
+import dev.cachepatterns.support.OwnRedisProfile;
 import dev.cachepatterns.support.OwnRedisResource;
 import dev.cachepatterns.support.Users;
 
@@ -24,15 +24,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** A Redis of the test's own is killed and restarted: reads keep answering from Postgres, then the cache recovers. */
 @QuarkusTest
-@TestProfile(UserRedisOutageTest.OwnRedis.class)
+@TestProfile(OwnRedisProfile.class)
 class UserRedisOutageTest {
-
-    public static class OwnRedis implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(OwnRedisResource.class));
-        }
-    }
 
     @Inject
     MeterRegistry registry;
