@@ -52,6 +52,7 @@ public final class CacheAside<K, V> {
     private final CacheMetrics metrics;
     private final LoadOnMiss<K, V> reads;
     private final SingleFlight<Optional<V>> refreshes = new SingleFlight<>();
+    private final SingleFlight<CacheLookup<String>> rawLookups = new SingleFlight<>();
 
     CacheAside(
             CacheSettings settings,
@@ -108,6 +109,34 @@ public final class CacheAside<K, V> {
             return loadFromSource(id);
         }
         return reads.get(id);
+    }
+
+    /**
+     * The JSON of {@code id} as Redis holds it, so a hit is answered without decoding and re-encoding the value; a miss
+     * is loaded like {@link #get} and encoded once. Entries are only ever written by this cache's codec, which uses the
+     * application's object mapper, so the stored text is the API's representation. Change the key prefix when the value
+     * type changes incompatibly: entries of the old shape are then never read.
+     */
+    public Uni<Optional<String>> getJson(K id) {
+        if (!settings.enabled()) {
+            return loadFromSource(id).map(value -> value.map(codec::encode));
+        }
+        String key = keys.value(keyRenderer.apply(id));
+        // Concurrent reads of one key share one GET, as in get(): a hot key costs Redis one call per burst.
+        return rawLookups
+                .run(
+                        key,
+                        () -> guard.call(() -> values.get(key))
+                                .map(CacheAside::rawLookup)
+                                .onFailure(RedisUnavailableException.class)
+                                .recoverWithItem(CacheLookup.unavailable()))
+                .flatMap(found -> {
+                    if (found.kind() == CacheLookup.Kind.HIT) {
+                        metrics.hit();
+                        return Uni.createFrom().item(Optional.of(found.value()));
+                    }
+                    return reads.resolve(id, key, found.<V>withoutValue()).map(value -> value.map(codec::encode));
+                });
     }
 
     /** The values found for {@code ids} (one MGET, one bulk load for the misses, one pipelined fill). */
@@ -202,6 +231,13 @@ public final class CacheAside<K, V> {
 
     public TtlPolicy ttlPolicy() {
         return ttl;
+    }
+
+    private static CacheLookup<String> rawLookup(String raw) {
+        if (raw == null) {
+            return CacheLookup.miss();
+        }
+        return ABSENT.equals(raw) ? CacheLookup.absent() : CacheLookup.hit(raw);
     }
 
     private Uni<CacheLookup<V>> lookup(String key) {

@@ -49,6 +49,15 @@ record CacheLookup<V>(Kind kind, V value) {
         return value == null ? miss() : hit(value);
     }
 
+    /** This outcome for another value type; only for outcomes without a value (absent, miss, unavailable). */
+    @SuppressWarnings("unchecked")
+    <T> CacheLookup<T> withoutValue() {
+        if (kind == Kind.HIT) {
+            throw new IllegalStateException("a hit carries a value");
+        }
+        return (CacheLookup<T>) this;
+    }
+
     boolean answered() {
         return kind == Kind.HIT || kind == Kind.ABSENT;
     }

@@ -66,7 +66,19 @@ final class LoadOnMiss<K, V> {
     /** The value for {@code id} from the store, else from the loader (and then filled). */
     Uni<Optional<V>> get(K id) {
         String key = keys.value(keyRenderer.apply(id));
-        return reads.run(key, () -> lookupOrLoad(id, key)).map(this::counted);
+        return reads.run(key, () -> store.lookup(key).flatMap(found -> afterLookup(id, key, found)))
+                .map(this::counted);
+    }
+
+    /**
+     * Finishes a read after the caller's own lookup of {@code key} (e.g. one that keeps the raw entry): an answered
+     * lookup is counted and returned; a miss or an unavailable store joins this JVM's one flight for the key.
+     */
+    Uni<Optional<V>> resolve(K id, String key, CacheLookup<V> found) {
+        if (found.answered()) {
+            return Uni.createFrom().item(counted(found));
+        }
+        return reads.run(key, () -> afterLookup(id, key, found)).map(this::counted);
     }
 
     Uni<Optional<V>> loadFromSource(K id) {
@@ -77,12 +89,12 @@ final class LoadOnMiss<K, V> {
         return limiter.run(() -> timed(loader.loadAll(ids)));
     }
 
-    private Uni<CacheLookup<V>> lookupOrLoad(K id, String key) {
-        return store.lookup(key).flatMap(found -> switch (found.kind()) {
+    private Uni<CacheLookup<V>> afterLookup(K id, String key, CacheLookup<V> found) {
+        return switch (found.kind()) {
             case HIT, ABSENT -> Uni.createFrom().item(found);
             case MISS -> loadUnderLock(id, key);
             case UNAVAILABLE -> loadFromSource(id).map(value -> outcome(CacheLookup.Kind.UNAVAILABLE, value));
-        });
+        };
     }
 
     private static <V> CacheLookup<V> outcome(CacheLookup.Kind kind, Optional<V> value) {

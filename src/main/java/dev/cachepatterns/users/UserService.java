@@ -31,6 +31,11 @@ public class UserService {
         return cache.get(id);
     }
 
+    /** The user as JSON, straight from the cache entry on a hit (the read path of {@code GET /users/{id}}). */
+    public Uni<Optional<String>> findJson(long id) {
+        return cache.getJson(id);
+    }
+
     /** The users found, in the order of {@code ids}; ids without a user are left out. */
     public Uni<List<User>> findAll(List<Long> ids) {
         return cache.getAll(ids).map(found -> orderedAsAsked(ids, found));
