@@ -5,7 +5,7 @@
 #
 # Usage: scripts/seed.sh [--users 100000] [--posts 10000] [--skus 10000] [--events 1000000] [--boards 10]
 # Env:   DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test),
-#        REDIS_HOST / REDIS_PORT (default 127.0.0.1:6379), KEY_PATTERN (default 'cp:*')
+#        REDIS_HOST / REDIS_PORT / REDIS_DB (default 127.0.0.1:6379, database 0), KEY_PATTERN (default 'cp:*')
 set -euo pipefail
 
 users=100000 posts=10000 skus=10000 events=1000000 boards=10
@@ -56,8 +56,8 @@ ANALYZE users; ANALYZE posts; ANALYZE inventory; ANALYZE score_events;
 SQL
 
 # Cached copies of the old rows must go (UNLINK in batches, without KEYS).
-redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}" --scan --pattern "${KEY_PATTERN:-cp:*}" \
-  | xargs -r -n 500 redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}" UNLINK >/dev/null
+redis=(redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}" -n "${REDIS_DB:-0}")
+"${redis[@]}" --scan --pattern "${KEY_PATTERN:-cp:*}" | xargs -r -n 500 "${redis[@]}" UNLINK >/dev/null
 
 elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { print a - b }')
 printf 'seeded %s users, %s posts, %s SKUs, %s score events on %s boards in %.1f s\n' \

@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh results (results.csv) into report.md and plots/*.png: medians over the runs, each figure as a
+ratio against the baseline measured in the same run, and the targets of the benchmark issue.
+
+Usage: bench/report.py [OUT_DIR, default target/bench]
+"""
+import csv
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+out = Path(sys.argv[1] if len(sys.argv) > 1 else "target/bench")
+values = defaultdict(list)  # (scenario, variant, metric) -> [value per run]
+with open(out / "results.csv") as f:
+    for row in csv.DictReader(f):
+        try:
+            values[(row["scenario"], row["variant"], row["metric"])].append(float(row["value"]))
+        except ValueError:
+            pass
+
+
+def runs(scenario, variant, metric):
+    return values.get((scenario, variant, metric), [])
+
+
+def med(scenario, variant, metric):
+    v = runs(scenario, variant, metric)
+    return statistics.median(v) if v else None
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "–"
+    return f"{v:,.{digits}f}"
+
+
+lines = ["# Benchmark results", ""]
+machine = out / "machine.txt"
+if machine.exists():
+    lines += ["```", machine.read_text().strip(), "```", ""]
+targets = []
+
+
+def target(name, value, wanted, ok):
+    targets.append(f"| {name} | {value} | {wanted} | {'met' if ok else 'NOT met'} |")
+
+
+def table(title, header, rows):
+    lines.extend([f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)])
+    lines.extend("| " + " | ".join(r) + " |" for r in rows)
+    lines.append("")
+
+
+def spread(scenario, variant, metric, digits=0):
+    v = runs(scenario, variant, metric)
+    if not v:
+        return "–"
+    return f"{fmt(statistics.median(v), digits)} ({fmt(min(v), digits)}–{fmt(max(v), digits)})"
+
+
+# Users
+hits, bypassed, ceiling = (med("users-get", v, "rps") for v in ("hits", "bypassed", "ceiling"))
+if hits:
+    table(
+        "Users: GET /users/{id}, uniform random ids, all cached",
+        ["variant", "req/s median (min–max)", "p50 ms", "p99 ms", "ratio"],
+        [
+            ["cache hits", spread("users-get", "hits", "rps"), fmt(med("users-get", "hits", "p50_ms"), 2),
+             fmt(med("users-get", "hits", "p99_ms"), 2), "1"],
+            ["cache bypassed (Postgres)", spread("users-get", "bypassed", "rps"),
+             fmt(med("users-get", "bypassed", "p50_ms"), 2), fmt(med("users-get", "bypassed", "p99_ms"), 2),
+             f"hits = {fmt(ratio(hits, bypassed), 2)}×"],
+            ["/q/health/live (no I/O ceiling)", spread("users-get", "ceiling", "rps"),
+             fmt(med("users-get", "ceiling", "p50_ms"), 2), fmt(med("users-get", "ceiling", "p99_ms"), 2),
+             f"hits = {fmt(ratio(hits, ceiling), 2)}×"],
+        ],
+    )
+    lines.append(
+        f"Database reads per request during the hit runs: {fmt(med('users-get', 'hits', 'db_reads_per_request'), 5)}. "
+        f"Largest resident set of the JVM under this load: {fmt(med('users-get', 'hits', 'rss_max_mb'))} MB.\n")
+    target("cache hits / bypassed", f"{fmt(ratio(hits, bypassed), 2)}×", "≥ 1.5×", (ratio(hits, bypassed) or 0) >= 1.5)
+    target("cache hits / no-I/O ceiling", f"{fmt(ratio(hits, ceiling), 2)}×", "≥ 0.45×",
+           (ratio(hits, ceiling) or 0) >= 0.45)
+    rss = max(runs("users-get", "hits", "rss_max_mb") or [0])
+    target("JVM RSS under load (max)", f"{fmt(rss)} MB", "≤ 300 MB", 0 < rss <= 300)
+
+zipf = med("users-zipf", "cached", "hit_ratio")
+if zipf is not None:
+    table(
+        "Users: Zipf-skewed ids (s = 0.99) with 5% writes",
+        ["variant", "req/s median (min–max)", "hit ratio", "database reads / request", "p99 ms"],
+        [
+            ["cache-aside", spread("users-zipf", "cached", "rps"), fmt(zipf * 100, 1) + " %",
+             fmt(med("users-zipf", "cached", "db_reads_per_request"), 4), fmt(med("users-zipf", "cached", "p99_ms"), 2)],
+            ["cache bypassed", spread("users-zipf", "bypassed", "rps"), "–", "1 (+ writes)",
+             fmt(med("users-zipf", "bypassed", "p99_ms"), 2)],
+        ],
+    )
+    lines.append(f"Hit ratio during the 20 s warm-up that starts from an empty cache: "
+                 f"{fmt((med('users-zipf', 'warmup', 'hit_ratio') or 0) * 100, 1)} %; the table gives the runs after it.\n")
+    zipf_measured = zipf
+    target("Zipf mix hit ratio", f"{fmt(zipf_measured * 100, 1)} %", "≥ 90 %", zipf_measured >= 0.9)
+
+stampede = runs("users-stampede", "cached", "db_reads_per_key")
+if stampede:
+    table(
+        "Users: stampede on a cold hot key (two instances, 128 connections each, 3 s)",
+        ["run", "requests (both instances)", "database reads for the key"],
+        [[str(i + 1), fmt(r), fmt(d)] for i, (r, d) in
+         enumerate(zip(runs("users-stampede", "cached", "requests_both"), stampede))],
+    )
+    target("stampede: database reads per key", fmt(max(stampede)), "1", max(stampede) == 1)
+
+lat_rows = []
+for share in (50, 80):
+    v = f"rate-{share}"
+    if runs("users-latency", v, "p99_ms"):
+        lat_rows.append([f"{share} % of max ({fmt(med('users-latency', v, 'rate'))} req/s)",
+                         fmt(med("users-latency", v, "p50_ms"), 3), fmt(med("users-latency", v, "p99_ms"), 3),
+                         fmt(med("users-latency", v, "p999_ms"), 3), fmt(med("users-latency", v, "max_ms"), 1),
+                         fmt(sum(runs("users-latency", v, "errors")))])
+if lat_rows:
+    table("Users: cache-hit latency at fixed request rates (open loop, latency from the due time)",
+          ["rate", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors"], lat_rows)
+    p99 = med("users-latency", "rate-50", "p99_ms")
+    target("hit p99 at 50 % of max", f"{fmt(p99, 2)} ms", "≤ 2 ms", p99 is not None and p99 <= 2)
+
+wt, un = med("inventory-put", "write-through", "rps"), med("inventory-put", "uncached", "rps")
+if wt:
+    table(
+        "Inventory: PUT /inventory/{sku} over 10k SKUs",
+        ["variant", "req/s median (min–max)", "p50 ms", "p99 ms", "ratio"],
+        [
+            ["write-through (Postgres, then versioned Redis entry)", spread("inventory-put", "write-through", "rps"),
+             fmt(med("inventory-put", "write-through", "p50_ms"), 2),
+             fmt(med("inventory-put", "write-through", "p99_ms"), 2), f"{fmt(ratio(wt, un), 2)}× uncached"],
+            ["cache disabled (Postgres only)", spread("inventory-put", "uncached", "rps"),
+             fmt(med("inventory-put", "uncached", "p50_ms"), 2), fmt(med("inventory-put", "uncached", "p99_ms"), 2),
+             "1"],
+        ],
+    )
+if runs("inventory-reserve", "write-through", "rps"):
+    table(
+        "Inventory: reservations of one unit on 10 hot SKUs (2,000 units each), 64 connections",
+        ["variant", "req/s median (min–max)", "p99 ms", "units reserved (of 20,000)", "oversold"],
+        [[v, spread("inventory-reserve", v, "rps"), fmt(med("inventory-reserve", v, "p99_ms"), 2),
+          fmt(med("inventory-reserve", v, "reserved")), fmt(max(runs("inventory-reserve", v, "oversold") or [0]))]
+         for v in ("write-through", "uncached")],
+    )
+
+wb, sync = med("posts-views", "write-behind", "rps"), med("posts-views", "synchronous", "rps")
+if wb:
+    table(
+        "Posts: POST /posts/{slug}/views over 10k posts",
+        ["variant", "req/s median (min–max)", "p50 ms", "p99 ms", "views lost", "ratio"],
+        [
+            ["write-behind (202 after the Redis script)", spread("posts-views", "write-behind", "rps"),
+             fmt(med("posts-views", "write-behind", "p50_ms"), 2), fmt(med("posts-views", "write-behind", "p99_ms"), 2),
+             fmt(sum(runs("posts-views", "write-behind", "lost"))), f"{fmt(ratio(wb, sync), 2)}× synchronous"],
+            ["synchronous UPDATE", spread("posts-views", "synchronous", "rps"),
+             fmt(med("posts-views", "synchronous", "p50_ms"), 2), fmt(med("posts-views", "synchronous", "p99_ms"), 2),
+             fmt(sum(runs("posts-views", "synchronous", "lost"))), "1"],
+        ],
+    )
+    lines.append(
+        f"Flush lag: the oldest pending view was at most {spread('posts-views', 'write-behind', 'max_lag_s', 2)} s old "
+        f"during the load (write_behind_lag_seconds, sampled every 0.5 s); the backlog drained "
+        f"{spread('posts-views', 'write-behind', 'drain_after_load_s', 2)} s after the load stopped.\n")
+    target("write-behind acks / synchronous", f"{fmt(ratio(wb, sync), 2)}×", "≥ 3×", (ratio(wb, sync) or 0) >= 3)
+
+top_r, top_p = med("leaderboard-top10", "redis", "rps"), med("leaderboard-top10", "postgres", "rps")
+rank_r, rank_p = med("leaderboard-rank", "redis", "rps"), med("leaderboard-rank", "postgres", "rps")
+if top_r:
+    table(
+        "Leaderboards: one board of 1M score events, 10k players",
+        ["read", "Redis sorted set req/s", "Postgres aggregate req/s", "ratio", "Redis p99 ms", "Postgres p99 ms"],
+        [
+            ["top 10", spread("leaderboard-top10", "redis", "rps"), spread("leaderboard-top10", "postgres", "rps", 1),
+             f"{fmt(ratio(top_r, top_p))}×", fmt(med("leaderboard-top10", "redis", "p99_ms"), 2),
+             fmt(med("leaderboard-top10", "postgres", "p99_ms"))],
+            ["a player's rank", spread("leaderboard-rank", "redis", "rps"), spread("leaderboard-rank", "postgres", "rps", 1),
+             f"{fmt(ratio(rank_r, rank_p))}×", fmt(med("leaderboard-rank", "redis", "p99_ms"), 2),
+             fmt(med("leaderboard-rank", "postgres", "p99_ms"))],
+        ],
+    )
+    lines.append(f"One aggregate query in psql: {fmt(med('leaderboard-top10', 'postgres', 'single_query_ms'))} ms.\n")
+    target("leaderboard top-10 / Postgres aggregate", f"{fmt(ratio(top_r, top_p))}×", "≥ 100×",
+           (ratio(top_r, top_p) or 0) >= 100)
+
+pipe, seq = med("bulk-warm", "pipelined", "seconds"), med("bulk-warm", "sequential", "seconds")
+if pipe:
+    table(
+        "Bulk: warming 10k users into an empty cache",
+        ["variant", "seconds median (min–max)", "keys cached", "ratio"],
+        [
+            ["bulk endpoint: 100 ids a request, one MGET, one query, one pipelined PSETEX batch",
+             spread("bulk-warm", "pipelined", "seconds", 3), fmt(med("bulk-warm", "pipelined", "cached_keys")),
+             f"{fmt(ratio(seq, pipe), 1)}× faster"],
+            ["one GET /users/{id} at a time (each a miss: lookup, lock, load, fill)",
+             spread("bulk-warm", "sequential", "seconds", 3), fmt(med("bulk-warm", "sequential", "cached_keys")), "1"],
+        ],
+    )
+    target("bulk endpoint warm-up / one read at a time", f"{fmt(ratio(seq, pipe), 1)}×", "(end to end)",
+           (ratio(seq, pipe) or 0) >= 20)
+rseq, rpipe = med("bulk-redis", "client", "sequential_ms"), med("bulk-redis", "client", "pipelined_ms")
+if rpipe:
+    table(
+        "Bulk: the same 10k cache entries written by the service's Redis client",
+        ["variant", "ms median (min–max)", "ratio"],
+        [
+            ["pipelined, batches of 100 (what the bulk fill does)", spread("bulk-redis", "client", "pipelined_ms", 1),
+             f"{fmt(ratio(rseq, rpipe), 1)}× faster"],
+            ["one PSETEX at a time, each after the previous reply", spread("bulk-redis", "client", "sequential_ms", 1),
+             "1"],
+        ],
+    )
+    target("pipelined warm-up / sequential (Redis client)", f"{fmt(ratio(rseq, rpipe), 1)}×", "≥ 20×",
+           (ratio(rseq, rpipe) or 0) >= 20)
+
+if runs("startup", "cached", "first_request_ms"):
+    table(
+        "Start-up (JVM mode)",
+        ["metric", "median (min–max)"],
+        [
+            ["process start → first answered GET /users/1 (ms)", spread("startup", "cached", "first_request_ms")],
+            ["Quarkus 'started in' (s)", spread("startup", "cached", "quarkus_started_s", 3)],
+            ["resident set when idle (MB)", spread("startup", "cached", "idle_rss_mb")],
+        ],
+    )
+
+if targets:
+    lines += ["## Targets", "", "| target | measured | wanted | |", "|---|---|---|---|", *targets, ""]
+(out / "report.md").write_text("\n".join(lines))
+
+# Plots: one figure per scenario family, medians with min–max whiskers.
+plots = out / "plots"
+plots.mkdir(exist_ok=True)
+
+
+def bars(ax, labels, series, ylabel, log=False):
+    meds = [statistics.median(s) if s else 0 for s in series]
+    lows = [m - min(s) if s else 0 for m, s in zip(meds, series)]
+    highs = [max(s) - m if s else 0 for m, s in zip(meds, series)]
+    ax.bar(labels, meds, yerr=[lows, highs], capsize=4, color=["#c0392b", "#7f8c8d", "#2980b9", "#27ae60"][: len(labels)])
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("log")
+    for i, m in enumerate(meds):
+        ax.annotate(f"{m:,.0f}" if m >= 10 else f"{m:.2f}", (i, m), ha="center", va="bottom", fontsize=8)
+
+
+def save(fig, name):
+    fig.tight_layout()
+    fig.savefig(plots / name, dpi=110)
+    plt.close(fig)
+
+
+if hits:
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    bars(ax, ["cache hits", "bypassed", "no-I/O ceiling"],
+         [runs("users-get", v, "rps") for v in ("hits", "bypassed", "ceiling")], "requests / s")
+    ax.set_title("GET /users/{id}")
+    save(fig, "users.png")
+if lat_rows:
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    pcts = ["p50_ms", "p99_ms", "p999_ms"]
+    for i, share in enumerate((50, 80)):
+        ys = [med("users-latency", f"rate-{share}", p) or 0 for p in pcts]
+        ax.bar([x + i * 0.38 for x in range(3)], ys, width=0.38,
+               label=f"{share} % of max ({fmt(med('users-latency', f'rate-{share}', 'rate'))} req/s)")
+    ax.set_xticks([x + 0.19 for x in range(3)], ["p50", "p99", "p99.9"])
+    ax.set_yscale("log")
+    ax.set_ylabel("ms (log)")
+    ax.axhline(2, color="grey", linestyle="--", linewidth=0.8)
+    ax.legend(fontsize=8)
+    ax.set_title("Cache-hit latency, open loop")
+    save(fig, "latency.png")
+if wt or wb:
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.6))
+    bars(axes[0], ["write-through", "uncached"], [runs("inventory-put", v, "rps") for v in ("write-through", "uncached")],
+         "requests / s")
+    axes[0].set_title("PUT /inventory/{sku}")
+    bars(axes[1], ["write-through", "uncached"],
+         [runs("inventory-reserve", v, "rps") for v in ("write-through", "uncached")], "requests / s")
+    axes[1].set_title("reservations, 10 hot SKUs")
+    bars(axes[2], ["write-behind", "synchronous"],
+         [runs("posts-views", v, "rps") for v in ("write-behind", "synchronous")], "requests / s")
+    axes[2].set_title("POST /posts/{slug}/views")
+    save(fig, "writes.png")
+if top_r:
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    bars(ax, ["top-10 Redis", "top-10 Postgres", "rank Redis", "rank Postgres"],
+         [runs("leaderboard-top10", "redis", "rps"), runs("leaderboard-top10", "postgres", "rps"),
+          runs("leaderboard-rank", "redis", "rps"), runs("leaderboard-rank", "postgres", "rps")],
+         "requests / s (log)", log=True)
+    ax.set_title("Leaderboard reads, 1M events")
+    save(fig, "leaderboards.png")
+if pipe:
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    bars(ax, ["pipelined (bulk)", "one at a time"],
+         [runs("bulk-warm", "pipelined", "seconds"), runs("bulk-warm", "sequential", "seconds")], "seconds (log)",
+         log=True)
+    ax.set_title("Warming 10k users")
+    save(fig, "bulk.png")
+print((out / "report.md").read_text())
