@@ -105,7 +105,11 @@ public final class RankedSetCache {
               if not score then return false end
             else
               score = redis.call('zincrby', KEYS[1], ARGV[2], ARGV[1])
-              if pttl > 0 and redis.call('pttl', KEYS[1]) == -1 then redis.call('pexpire', KEYS[1], pttl) end
+              -- A set this increment created expires at the very millisecond refreshed-at does: a relative TTL copied
+              -- from PTTL could end up to 1 ms earlier, and a read in that gap would find the board without the player.
+              if pttl > 0 and redis.call('pttl', KEYS[1]) == -1 then
+                redis.call('pexpireat', KEYS[1], redis.call('pexpiretime', KEYS[2]))
+              end
             end
             return {score, redis.call('zrank', KEYS[1], ARGV[1])}
             """);
