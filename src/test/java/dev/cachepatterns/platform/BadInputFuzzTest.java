@@ -166,6 +166,7 @@ class BadInputFuzzTest {
             .build();
     private final List<String> failures = new ArrayList<>();
     private int requests;
+    private String lastTarget = "";
 
     /** One value for a path or query slot: how it is sent, and the raw value the service sees. */
     private record Slot(String encoded, String raw, boolean dotSegment) {}
@@ -225,7 +226,7 @@ class BadInputFuzzTest {
                             "application/json"),
                     id);
             expect("DELETE /users/{id}", send("DELETE", "/users/" + s.encoded()), id);
-            expect("GET /users?ids", send("GET", "/users?ids=" + s.encoded() + "," + s.encoded()), any(s));
+            expect("GET /users?ids", send("GET", "/users?ids=" + s.encoded() + "," + s.encoded()), noServerError());
             // Inventory: SKUs.
             Predicate<Integer> sku = rule(s, raw -> SKU.matcher(raw).matches());
             expect("GET /inventory/{sku}", send("GET", "/inventory/" + s.encoded()), sku);
@@ -471,7 +472,8 @@ class BadInputFuzzTest {
                 && Integer.parseInt(raw) <= 100;
     }
 
-    private static Predicate<Integer> any(Slot slot) {
+    /** Id lists are trimmed and split, so only "never a 5xx" is checked for them here (UserBadInputTest has the rules). */
+    private static Predicate<Integer> noServerError() {
         return status -> status < 500;
     }
 
@@ -489,8 +491,6 @@ class BadInputFuzzTest {
             }
         }
     }
-
-    private String lastTarget = "";
 
     private Answer send(String method, String path) {
         return send(method, path, null, null);
