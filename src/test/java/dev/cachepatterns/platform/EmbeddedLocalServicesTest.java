@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.support.RedisServer;
@@ -37,6 +38,11 @@ class EmbeddedLocalServicesTest {
 
     @Test
     void servesFromEmbeddedPostgresAndRedis() {
+        // An explicit datasource URL in the environment (the per-developer database of a shared machine) outranks the
+        // local-services fallback this test is about.
+        Assumptions.assumeTrue(
+                System.getenv("QUARKUS_DATASOURCE_REACTIVE_URL") == null,
+                "QUARKUS_DATASOURCE_REACTIVE_URL is set, so the embedded Postgres is not used");
         String postgresUrl = ConfigProvider.getConfig().getValue("quarkus.datasource.reactive.url", String.class);
         String redisUrl = ConfigProvider.getConfig().getValue("quarkus.redis.hosts", String.class);
         assertThat(postgresUrl).startsWith("postgresql://127.0.0.1:").doesNotContain(":5432/");

@@ -5,8 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -28,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import dev.cachepatterns.support.PackagedApp;
 import dev.cachepatterns.support.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,19 +39,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PostCrashRecoveryPackagedIT {
 
-    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
-    private static final int PORT = 18094;
+    private static final int PORT = RedisServer.freePort();
     private static final int VIEWS = 1000;
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private RedisServer redis;
-    private Process app;
+    private PackagedApp app;
 
     @AfterEach
     void stopEverything() {
         if (app != null) {
-            app.destroyForcibly();
+            app.close();
         }
         if (redis != null) {
             redis.stop();
@@ -61,7 +59,7 @@ class PostCrashRecoveryPackagedIT {
 
     @Test
     void afterKillsDuringAcceptAndFlushPostgresHoldsExactlyTheAcceptedCount() throws Exception {
-        Assumptions.assumeTrue(Files.exists(JAR), "packaged app missing: run ./mvnw package first");
+        Assumptions.assumeTrue(PackagedApp.jarExists(), "packaged app missing: run ./mvnw package first");
         redis = new RedisServer(List.of("--appendonly", "yes", "--appendfsync", "always")).start();
         String slug = "crash-" + UUID.randomUUID().toString().substring(0, 13);
 
@@ -71,7 +69,7 @@ class PostCrashRecoveryPackagedIT {
         int accepted = sendViews(slug, VIEWS);
         assertThat(accepted).isEqualTo(VIEWS);
         assertThat(viewsViaApi(slug)).isEqualTo(accepted);
-        kill(app);
+        app.kill();
         redis.stop();
         redis.start();
 
@@ -86,7 +84,7 @@ class PostCrashRecoveryPackagedIT {
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> viewsInPostgres(slug) > 0);
-        kill(app);
+        app.kill();
         long atKill = viewsInPostgres(slug);
         assertThat(atKill).as("the kill must land in the middle of the flush").isBetween(1L, (long) accepted - 1);
 
@@ -101,44 +99,20 @@ class PostCrashRecoveryPackagedIT {
                 .atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(viewsViaApi(slug)).isEqualTo(accepted));
         assertThat(viewsInPostgres(slug)).isEqualTo(accepted);
-        app.destroy();
-        assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        app.stop();
 
         // 4. Graceful shutdown: no cycle runs within the hour, so only the final drain on SIGTERM can apply these.
         app = startApp(Map.of("WRITE_BEHIND_POSTS_FLUSH_INTERVAL", "1h"), "graceful");
         int late = sendViews(slug, 50);
         assertThat(viewsInPostgres(slug)).isEqualTo(accepted);
-        app.destroy(); // SIGTERM
-        assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        app.stop(); // SIGTERM
         assertThat(viewsInPostgres(slug)).isEqualTo(accepted + late);
     }
 
-    private Process startApp(Map<String, String> extraEnv, String label) throws IOException {
-        Path log = Path.of("target", "crash-it-" + label + ".log");
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
-        env.put("QUARKUS_REDIS_HOSTS", redis.uri());
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", reactiveUrl());
-        env.remove("QUARKUS_DATASOURCE_JDBC_URL");
-        env.put("WRITE_BEHIND_POSTS_CLAIM_IDLE", "1s");
-        env.putAll(new HashMap<>(extraEnv));
-        Process process = builder.start();
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    assertThat(process.isAlive()).as("app exited, see " + log).isTrue();
-                    return status(HttpRequest.newBuilder(uri("/q/health/ready"))) == 200;
-                });
-        return process;
-    }
-
-    private static void kill(Process process) throws InterruptedException {
-        process.destroyForcibly(); // SIGKILL: no shutdown hook, no final flush
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    private PackagedApp startApp(Map<String, String> extraEnv, String label) {
+        Map<String, String> env = new HashMap<>(Map.of("WRITE_BEHIND_POSTS_CLAIM_IDLE", "1s"));
+        env.putAll(extraEnv);
+        return PackagedApp.start("crash-it-" + label, PORT, redis.uri(), reactiveUrl(), env);
     }
 
     private void createPost(String slug) throws Exception {
@@ -201,8 +175,7 @@ class PostCrashRecoveryPackagedIT {
     }
 
     private static String reactiveUrl() {
-        String url = System.getenv("QUARKUS_DATASOURCE_REACTIVE_URL");
-        return url == null || url.isBlank() ? "postgresql://127.0.0.1:5432/test" : url;
+        return PackagedApp.defaultReactiveUrl();
     }
 
     private static long viewsInPostgres(String slug) throws SQLException {
@@ -213,9 +186,5 @@ class PostCrashRecoveryPackagedIT {
                 return rows.next() ? rows.getLong(1) : -1;
             }
         }
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

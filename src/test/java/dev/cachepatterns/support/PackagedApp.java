@@ -1,0 +1,215 @@
+package dev.cachepatterns.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged app ({@code target/quarkus-app/quarkus-run.jar}) as a child process on a port of its own, configured by
+ * environment variables (Redis, Postgres and any overrides). {@link #start} returns once {@code /q/health/ready} is 200.
+ * Its output goes to {@code target/<label>.log}.
+ */
+public final class PackagedApp implements AutoCloseable {
+
+    public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    private final int port;
+    private final Path log;
+    private final Process process;
+
+    private PackagedApp(int port, Path log, Process process) {
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    public static boolean jarExists() {
+        return Files.exists(JAR);
+    }
+
+    /**
+     * Starts the jar on {@code port} against {@code redisUri} and {@code reactiveUrl} (a {@code postgresql://} URL; the
+     * migrations reuse it), with {@code extraEnv} on top, and waits until it is ready.
+     */
+    public static PackagedApp start(
+            String label, int port, String redisUri, String reactiveUrl, Map<String, String> extraEnv) {
+        Path log = Path.of("target", label + ".log");
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_REDIS_HOSTS", redisUri);
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", reactiveUrl);
+        env.remove("QUARKUS_DATASOURCE_JDBC_URL");
+        env.putAll(new HashMap<>(extraEnv));
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        PackagedApp app = new PackagedApp(port, log, process);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    assertThat(process.isAlive()).as("app exited, see " + log).isTrue();
+                    return app.status("/q/health/ready") == 200;
+                });
+        return app;
+    }
+
+    /** The Postgres the tests use by default ({@code QUARKUS_DATASOURCE_REACTIVE_URL}, else the local {@code test}). */
+    public static String defaultReactiveUrl() {
+        String url = System.getenv("QUARKUS_DATASOURCE_REACTIVE_URL");
+        return url == null || url.isBlank() ? "postgresql://127.0.0.1:5432/test" : url;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The status of a GET, or -1 when the app does not answer. */
+    public int status(String path) {
+        try {
+            return HTTP.send(
+                            HttpRequest.newBuilder(uri(path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** The Prometheus text of {@code /q/metrics}. */
+    public String metrics() {
+        try {
+            HttpResponse<String> reply = HTTP.send(
+                    HttpRequest.newBuilder(uri("/q/metrics"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(reply.statusCode()).isEqualTo(200);
+            return reply.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The sum of every sample of {@code name} whose labels include all of {@code labels} (e.g. {@code cache="users"}),
+     * 0 when there is none.
+     */
+    public double metric(String name, String... labels) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$")
+                .matcher(metrics());
+        double sum = 0;
+        while (m.find()) {
+            String found = m.group(1) == null ? "" : m.group(1);
+            boolean matches = true;
+            for (String label : labels) {
+                matches &= found.contains(label);
+            }
+            if (matches) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
+    /** SIGKILL: no shutdown hook, no final drain. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** Freezes the process (SIGSTOP), so what it holds in Redis can be looked at before it is killed. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    public void resume() {
+        signal("CONT");
+    }
+
+    /** SIGTERM and wait: a graceful shutdown. */
+    public void stop() {
+        process.destroy();
+        waitForExit();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            waitForExit();
+        }
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(kill.exitValue()).as("kill -" + name).isZero();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void waitForExit() {
+        try {
+            assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                    .as("app exited, see " + log)
+                    .isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
