@@ -115,9 +115,10 @@ stampede = runs("users-stampede", "cached", "db_reads_per_key")
 if stampede:
     table(
         "Users: stampede on a cold hot key (two instances, 128 connections each, 3 s)",
-        ["run", "requests (both instances)", "database reads for the key"],
-        [[str(i + 1), fmt(r), fmt(d)] for i, (r, d) in
-         enumerate(zip(runs("users-stampede", "cached", "requests_both"), stampede))],
+        ["run", "requests (both instances)", "database reads for the key", "reads served by Postgres after a Redis error"],
+        [[str(i + 1), fmt(r), fmt(d), fmt(f)] for i, (r, d, f) in
+         enumerate(zip(runs("users-stampede", "cached", "requests_both"), stampede,
+                       runs("users-stampede", "cached", "fallbacks")))],
     )
     target("stampede: database reads per key", fmt(max(stampede)), "1", max(stampede) == 1)
 
@@ -152,9 +153,10 @@ if wt:
 if runs("inventory-reserve", "write-through", "rps"):
     table(
         "Inventory: reservations of one unit on 10 hot SKUs (2,000 units each), 64 connections",
-        ["variant", "req/s median (min–max)", "p99 ms", "units reserved (of 20,000)", "oversold"],
+        ["variant", "req/s median (min–max)", "p99 ms", "200 answers", "units gone (of 20,000)", "oversold"],
         [[v, spread("inventory-reserve", v, "rps"), fmt(med("inventory-reserve", v, "p99_ms"), 2),
-          fmt(med("inventory-reserve", v, "reserved")), fmt(max(runs("inventory-reserve", v, "oversold") or [0]))]
+          fmt(med("inventory-reserve", v, "reserved")), fmt(med("inventory-reserve", v, "units_gone")),
+          fmt(max(runs("inventory-reserve", v, "oversold") or [0]))]
          for v in ("write-through", "uncached")],
     )
 
@@ -172,6 +174,11 @@ if wb:
              fmt(sum(runs("posts-views", "synchronous", "lost"))), "1"],
         ],
     )
+    lines.append(
+        "Views lost = acknowledged views (2xx counted by the server) missing from Postgres after the backlog drained, "
+        f"summed over the runs; acknowledged per run {spread('posts-views', 'write-behind', 'acknowledged')}, "
+        f"applied {spread('posts-views', 'write-behind', 'applied')} (a few more than acknowledged: requests whose "
+        "answer wrk cut off when it stopped).\n")
     lines.append(
         f"Flush lag: the oldest pending view was at most {spread('posts-views', 'write-behind', 'max_lag_s', 2)} s old "
         f"during the load (write_behind_lag_seconds, sampled every 0.5 s); the backlog drained "
