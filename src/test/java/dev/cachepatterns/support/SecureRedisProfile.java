@@ -5,8 +5,17 @@ import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-/** The application as the restricted service user, over TLS, on a Redis of the test's own ({@link SecureRedisResource}). */
+/**
+ * The application as the restricted service user, over TLS (the {@code redis-tls} configuration profile), on a Redis
+ * of the test's own ({@link SecureRedisResource}).
+ */
 public class SecureRedisProfile implements QuarkusTestProfile {
+
+    /** The redis-tls configuration profile of application.properties, as a deployment would use it. */
+    @Override
+    public String getConfigProfile() {
+        return "test,redis-tls";
+    }
 
     @Override
     public Map<String, String> getConfigOverrides() {

@@ -59,13 +59,9 @@ public class SecureRedisResource implements QuarkusTestResourceLifecycleManager 
                 "rediss://127.0.0.1:" + server.port() + "?user=" + SERVICE_USER,
                 "quarkus.redis.password",
                 servicePassword,
-                "quarkus.redis.tls-configuration-name",
-                "redis",
-                "quarkus.tls.redis.trust-store.pem.certs",
-                dir.resolve("ca.crt").toString(),
-                // The certificate names 127.0.0.1: check it, as a deployment should.
-                "quarkus.tls.redis.hostname-verification-algorithm",
-                "HTTPS");
+                // Read by the redis-tls configuration profile, as a deployment would set it in the environment.
+                "REDIS_TLS_CA_FILE",
+                dir.resolve("ca.crt").toString());
     }
 
     /** What deploy/redis/render-acl.sh does: drop the comment lines, fill in the SHA-256 of the passwords. */

@@ -106,7 +106,8 @@ class SentinelFailoverTest {
         long promotedAt;
         long recoveredAt;
         double fallbacksAtKill;
-        double fallbacksAtRecovery;
+        Map<String, Double> fallbacksAtRecovery;
+        double fallbacksAfterOutage;
         HttpTraffic traffic = new HttpTraffic(requests, 4, Duration.ofSeconds(30)).start();
         try {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> traffic.completed() >= 100);
@@ -136,12 +137,27 @@ class SentinelFailoverTest {
                             registry.get("cache.redis.circuit.open").gauge().value() == 0);
             long atRecovery = traffic.completed();
             double hitsAtRecovery = metrics.gets("users", "hit");
-            fallbacksAtRecovery = metrics.total("cache.fallbacks");
+            fallbacksAtRecovery = Map.of(
+                    "users", metrics.fallbacks("users"),
+                    "posts", metrics.fallbacks("posts"),
+                    "leaderboards", metrics.fallbacks("leaderboards"));
+            fallbacksAfterOutage = metrics.total("cache.fallbacks");
             long keyspaceHits = keyspaceHits(sentinel.replica().port());
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> traffic.completed() >= atRecovery + 200);
             assertThat(metrics.gets("users", "hit")).isGreaterThan(hitsAtRecovery + 10);
             assertThat(keyspaceHits(sentinel.replica().port())).isGreaterThan(keyspaceHits + 10);
-            assertThat(metrics.total("cache.fallbacks")).isEqualTo(fallbacksAtRecovery);
+            // Users, posts and boards read from Redis again at once. The inventory entry written during the outage is
+            // bypassed (a fallback) until the repair job invalidates it, about a second later.
+            for (String cache : List.of("users", "posts", "leaderboards")) {
+                assertThat(metrics.fallbacks(cache)).as(cache).isEqualTo(fallbacksAtRecovery.get(cache));
+            }
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(15))
+                    .until(() -> registry.get("cache.untrusted.keys")
+                                    .tag("cache", "inventory")
+                                    .gauge()
+                                    .value()
+                            == 0);
         } finally {
             traffic.close();
         }
@@ -159,7 +175,7 @@ class SentinelFailoverTest {
                 outcomes.size(),
                 duringOutage,
                 slowest,
-                fallbacksAtRecovery - fallbacksAtKill);
+                fallbacksAfterOutage - fallbacksAtKill);
 
         // No request failed, none answered 5xx, none hung or took longer than the bound.
         assertThat(outcomes)
@@ -170,7 +186,7 @@ class SentinelFailoverTest {
                 .isEmpty();
         assertThat(duringOutage).isPositive();
         // While Redis had no primary, reads were answered from Postgres.
-        assertThat(fallbacksAtRecovery).isGreaterThan(fallbacksAtKill);
+        assertThat(fallbacksAfterOutage).isGreaterThan(fallbacksAtKill);
 
         // Write-behind works on the new primary too: views accepted now are flushed to Postgres.
         double flushed = metrics.total("write.behind.flushed");
