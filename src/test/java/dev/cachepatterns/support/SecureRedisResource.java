@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,14 +14,15 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A redis-server that is locked down the way docs/security.md describes: TLS only (a CA and a server certificate made
- * with openssl at test time), the ACL rendered from {@code deploy/redis/users.acl.template} (the {@code default} user
- * off), random passwords. The application connects as the service user {@code cache-patterns} over {@code rediss://},
- * with the password in {@code quarkus.redis.password} and the CA in a TLS registry entry.
+ * with openssl at test time), the ACL of {@code deploy/redis/users.acl.template} rendered by
+ * {@code deploy/redis/render-acl.sh} (the {@code default} user off), random passwords. The application connects as
+ * the service user {@code cache-patterns} over {@code rediss://}, with the password in {@code quarkus.redis.password}
+ * and the CA file for the {@code redis-tls} configuration profile.
  */
 public class SecureRedisResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String SERVICE_USER = "cache-patterns";
-    private static final Path TEMPLATE = Path.of("deploy/redis/users.acl.template");
+    private static final Path RENDER_SCRIPT = Path.of("deploy/redis/render-acl.sh");
 
     private static volatile RedisServer server;
     private static volatile Path dir;
@@ -43,7 +41,7 @@ public class SecureRedisResource implements QuarkusTestResourceLifecycleManager 
             servicePassword = UUID.randomUUID().toString();
             adminPassword = UUID.randomUUID().toString();
             Path acl = dir.resolve("users.acl");
-            Files.writeString(acl, renderAcl(Files.readString(TEMPLATE), servicePassword, adminPassword));
+            Files.writeString(acl, renderAcl(servicePassword, adminPassword));
             server = RedisServer.tlsOnly(List.of(
                             "--tls-cert-file", dir.resolve("server.crt").toString(),
                             "--tls-key-file", dir.resolve("server.key").toString(),
@@ -64,17 +62,22 @@ public class SecureRedisResource implements QuarkusTestResourceLifecycleManager 
                 dir.resolve("ca.crt").toString());
     }
 
-    /** What deploy/redis/render-acl.sh does: drop the comment lines, fill in the SHA-256 of the passwords. */
-    static String renderAcl(String template, String service, String admin) {
-        StringBuilder acl = new StringBuilder();
-        for (String line : template.lines().toList()) {
-            if (!line.startsWith("#")) {
-                acl.append(line.replace("{{CACHE_PATTERNS_PASSWORD_SHA256}}", sha256(service))
-                                .replace("{{ADMIN_PASSWORD_SHA256}}", sha256(admin)))
-                        .append('\n');
+    /** Renders the ACL template with deploy/redis/render-acl.sh, exactly as a deployment would. */
+    private static String renderAcl(String service, String admin) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("sh", RENDER_SCRIPT.toString());
+        builder.environment().put("CACHE_PATTERNS_REDIS_PASSWORD", service);
+        builder.environment().put("REDIS_ADMIN_PASSWORD", admin);
+        Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String acl = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0 || !acl.contains("user ")) {
+                throw new IllegalStateException("render-acl.sh failed");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        return acl.toString();
+        return acl;
     }
 
     /** redis-cli over TLS as the service user. */
@@ -182,15 +185,6 @@ public class SecureRedisResource implements QuarkusTestResourceLifecycleManager 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
