@@ -25,6 +25,13 @@ public final class Metrics {
         return counter == null ? 0 : counter.count();
     }
 
+    /** The sum of every counter called {@code name}, whatever its tags (e.g. all caches' fallbacks). */
+    public double total(String name) {
+        return registry.find(name).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
     private double count(String name, String cache, String tag, String value) {
         Counter counter =
                 registry.find(name).tag("cache", cache).tag(tag, value).counter();

@@ -16,17 +16,31 @@ import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 
-/** A real redis-server process on a free loopback port that a test can stop and start again (same port). */
+/**
+ * A real redis-server process on a free loopback port that a test can stop and start again (same port). {@link #tlsOnly}
+ * makes that port a TLS port and closes the plain one.
+ */
 public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    private final boolean tlsOnly;
     private Process process;
 
     public RedisServer(List<String> extraArgs) {
+        this(extraArgs, false);
+    }
+
+    /** A server that speaks only TLS on {@link #port()}; {@code tlsArgs} carry the certificate options. */
+    public static RedisServer tlsOnly(List<String> tlsArgs) {
+        return new RedisServer(tlsArgs, true);
+    }
+
+    private RedisServer(List<String> extraArgs, boolean tlsOnly) {
         this.port = freePort();
         this.extraArgs = List.copyOf(extraArgs);
+        this.tlsOnly = tlsOnly;
         try {
             this.dir = Files.createTempDirectory("redis-" + port);
         } catch (IOException e) {
@@ -47,22 +61,16 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return (tlsOnly ? "rediss" : "redis") + "://127.0.0.1:" + port;
     }
 
     public synchronized RedisServer start() {
-        List<String> command = new ArrayList<>(List.of(
-                "redis-server",
-                "--port",
-                String.valueOf(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                dir.toString()));
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        command.addAll(
+                tlsOnly
+                        ? List.of("--port", "0", "--tls-port", String.valueOf(port))
+                        : List.of("--port", String.valueOf(port)));
+        command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         command.addAll(extraArgs);
         try {
             process = new ProcessBuilder(command)
@@ -72,7 +80,7 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server (is it installed?)", e);
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(this::answersPing);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(tlsOnly ? this::acceptsConnections : this::answersPing);
         return this;
     }
 
@@ -85,6 +93,15 @@ public final class RedisServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             process = null;
+        }
+    }
+
+    private boolean acceptsConnections() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

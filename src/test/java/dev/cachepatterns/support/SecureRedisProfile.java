@@ -1,0 +1,31 @@
+package dev.cachepatterns.support;
+
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * The application as the restricted service user, over TLS (the {@code redis-tls} configuration profile), on a Redis
+ * of the test's own ({@link SecureRedisResource}).
+ */
+public class SecureRedisProfile implements QuarkusTestProfile {
+
+    /** The redis-tls configuration profile of application.properties, as a deployment would use it. */
+    @Override
+    public String getConfigProfile() {
+        return "test,redis-tls";
+    }
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        // TLS handshakes of a cold JVM on the busy 2-core machine can take longer than the 250 ms default: a slow
+        // reply should not look like an outage here.
+        return Map.of("cache.redis.timeout", "1s");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(SecureRedisResource.class));
+    }
+}
