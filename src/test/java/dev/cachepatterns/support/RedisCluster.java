@@ -14,7 +14,8 @@ import org.awaitility.Awaitility;
 /**
  * A real Redis Cluster on loopback: six redis-server processes ({@code cluster-enabled yes}) on free ports joined by
  * {@code redis-cli --cluster create ... --cluster-replicas 1}, so three masters with one replica each. A test can kill
- * the master that owns a key and wait for its replica to take over. {@code cluster-node-timeout} is short (1 s) so a
+ * the master that owns a key, wait for its replica to take over, and start the killed node again (it rejoins as a
+ * replica: its nodes.conf is kept). {@code cluster-node-timeout} is short (1 s) so a
  * failover takes seconds, not the production 15 s.
  */
 public final class RedisCluster implements AutoCloseable {
@@ -90,25 +91,47 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no master owns slot " + slot);
     }
 
+    /** Kills (SIGKILL) the master that owns {@code key} now and returns it. */
+    public RedisServer killMasterOf(String key) {
+        RedisServer master = masterOf(key);
+        master.stop();
+        return master;
+    }
+
     /**
-     * Kills (SIGKILL) the master of {@code key} and waits until another node is master of its slot and the cluster is ok
-     * again. Returns the time from the kill to that moment, as the surviving nodes see it.
+     * Waits until a node other than {@code killed} is master of {@code key}'s slot and the surviving nodes report the
+     * cluster ok again; returns that node.
      */
-    public Failover killMasterOf(String key, Duration atMost) {
-        RedisServer dead = masterOf(key);
-        long start = System.nanoTime();
-        dead.stop();
+    public RedisServer awaitNewMasterOf(String key, RedisServer killed, Duration atMost) {
         Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
             RedisServer master = masterOfOrNull(key);
             return master != null
-                    && master != dead
+                    && master != killed
                     && clusterState(anyLiveNode()).equals("ok");
         });
-        return new Failover(dead, masterOf(key), Duration.ofNanos(System.nanoTime() - start));
+        return masterOf(key);
     }
 
-    /** What {@link #killMasterOf} did. */
-    public record Failover(RedisServer killed, RedisServer promoted, Duration took) {}
+    /** Whether {@code node} is a master now ({@code ROLE}). */
+    public boolean isMaster(RedisServer node) {
+        return cli(node, "role").startsWith("master");
+    }
+
+    /** The port of the master {@code replica} replicates, as it reports it ({@code INFO replication}). */
+    public int masterPortOf(RedisServer replica) {
+        return cli(replica, "info", "replication")
+                .lines()
+                .filter(line -> line.startsWith("master_port:"))
+                .map(line ->
+                        Integer.parseInt(line.substring("master_port:".length()).trim()))
+                .findFirst()
+                .orElse(-1);
+    }
+
+    /** Every node. */
+    public List<RedisServer> nodes() {
+        return List.copyOf(nodes);
+    }
 
     /** Whether {@code node} runs and answers. */
     public boolean isUp(RedisServer node) {
