@@ -191,6 +191,51 @@ class ClusterFailoverTest {
                 .until(() -> !cluster.isMaster(target) && cluster.masterPortOf(target) == promoted.port());
     }
 
+    @Test
+    void aDeadReplicaCostsAtMostAShortFallbackToPostgres() throws Exception {
+        RedisCluster cluster = RedisClusterResource.cluster();
+        Metrics metrics = new Metrics(registry);
+        RedisServer replica = cluster.nodes().stream()
+                .filter(node -> node.answersPing() && !cluster.isMaster(node))
+                .findFirst()
+                .orElseThrow();
+        long user = Users.create("Replica Test User");
+        given().get("/users/{id}", user).then().statusCode(200);
+        double fallbacksBefore = metrics.fallbacks("users");
+
+        Traffic traffic = new Traffic(root, List.of("users/" + user), "unused");
+        long killedAt = System.nanoTime();
+        try {
+            traffic.start();
+            replica.stop();
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> cluster.isMarkedFailed(replica));
+            long failedAt = System.nanoTime();
+            awaitHit(
+                    metrics,
+                    "users",
+                    () -> given().get("/users/{id}", user).then().statusCode(200));
+            LOG.infof(
+                    "replica killed: marked failed after %d ms, users served by Redis again after %d ms; %d reads,"
+                            + " slowest %d ms, fallbacks %.0f",
+                    millis(failedAt - killedAt),
+                    millis(System.nanoTime() - killedAt),
+                    traffic.reads.get(),
+                    traffic.slowestMillis.get(),
+                    metrics.fallbacks("users") - fallbacksBefore);
+        } finally {
+            traffic.stop();
+            replica.start();
+        }
+        assertThat(traffic.failures).as("reads that did not answer 200").isEmpty();
+        assertThat(traffic.slowestMillis.get()).as("slowest read (ms)").isLessThan(READ_BOUND.toMillis());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !cluster.isMarkedFailed(replica) && !cluster.isMaster(replica));
+    }
+
     private static <T> T onMaster(
             RedisCluster cluster, RedisServer master, Supplier<T> candidate, Function<T, String> keyOf) {
         for (int i = 0; i < 100; i++) {

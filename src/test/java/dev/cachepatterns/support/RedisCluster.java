@@ -128,6 +128,14 @@ public final class RedisCluster implements AutoCloseable {
                 .orElse(-1);
     }
 
+    /** Whether the live nodes have flagged {@code node} as failed ({@code fail} in CLUSTER NODES). */
+    public boolean isMarkedFailed(RedisServer node) {
+        return clusterNodes(anyLiveNode()).stream()
+                .map(line -> line.split(" "))
+                .anyMatch(parts ->
+                        byAddress(parts[1]) == node && parts[2].contains("fail") && !parts[2].contains("fail?"));
+    }
+
     /** Every node. */
     public List<RedisServer> nodes() {
         return List.copyOf(nodes);
