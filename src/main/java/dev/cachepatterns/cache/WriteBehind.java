@@ -144,7 +144,7 @@ public final class WriteBehind {
      * the slot of the stream: on a Redis Cluster a script may only touch one slot. Checked at start (on a single Redis
      * too), so a configuration that works locally cannot fail with CROSSSLOT on a cluster.
      */
-    private static void requireSameSlot(Function<String, String> cachedCopyKey, String stream) {
+    static void requireSameSlot(Function<String, String> cachedCopyKey, String stream) {
         if (cachedCopyKey == null) {
             return;
         }
