@@ -12,6 +12,8 @@ PORT=${BENCH_PORT:-18084}
 export QUARKUS_HTTP_PORT=$PORT
 export QUARKUS_DATASOURCE_REACTIVE_URL=${QUARKUS_DATASOURCE_REACTIVE_URL:-postgresql://127.0.0.1:5432/test}
 export WRITE_BEHIND_POSTS_KEY_PREFIX="cp:wb:{posts-bench-$$}"
+# The cached posts share the hash tag of the write-behind keys (checked at start).
+export CACHE_POSTS_KEY_PREFIX="cp:{posts-bench-$$}"
 OUT=target/bench
 mkdir -p "$OUT"
 cat > "$OUT/post.lua" <<'LUA'
