@@ -8,8 +8,8 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 
 /**
  * What every entry cache of a service shares: one Redis client behind one guard (time-out and circuit breaker), one
- * bound on database loads, the stampede lock, the cluster-safe multi-key commands, the fill announcements, the JSON mapper and the meter registry. The
- * strategy factories take this instead of the seven beans one by one.
+ * bound on database loads, the stampede lock, the fill announcements, the cluster-safe multi-key commands, the JSON
+ * mapper and the meter registry. The strategy factories take this instead of the eight beans one by one.
  */
 @Singleton
 public final class CacheInfrastructure {

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The Redis Cluster hash slot of a key: CRC16 (XMODEM) of the key, or of its hash tag (the text between the first
- * {@code {}} and the next {@code }}, when not empty), modulo 16384. Used to keep one script's keys in one slot and to
- * split multiKey per slot; the same formula as Redis and every cluster client.
+ * {@code {}} and the next {@code }}, when not empty), modulo 16384. Used to check that one script's keys share a slot and
+ * to send bulk reads and pipelines per slot; the same formula as Redis and every cluster client.
  */
 public final class HashSlot {
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -76,11 +77,7 @@ public class MultiKeyCommands {
         return Uni.join().all(groups).andFailFast().replaceWithVoid();
     }
 
-    public boolean clustered() {
-        return clustered;
-    }
-
-    private static <T> Map<Integer, List<T>> bySlot(List<T> items, java.util.function.Function<T, String> key) {
+    private static <T> Map<Integer, List<T>> bySlot(List<T> items, Function<T, String> key) {
         Map<Integer, List<T>> groups = new LinkedHashMap<>();
         for (T item : items) {
             groups.computeIfAbsent(HashSlot.of(key.apply(item)), slot -> new ArrayList<>())
