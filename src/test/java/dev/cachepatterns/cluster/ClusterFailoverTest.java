@@ -54,8 +54,11 @@ import static org.hamcrest.Matchers.equalTo;
 class ClusterFailoverTest {
 
     private static final Logger LOG = Logger.getLogger(ClusterFailoverTest.class);
-    /** No read may take longer than this while a master dies and is replaced (generous: a loaded 2-core machine). */
-    private static final Duration READ_BOUND = Duration.ofSeconds(5);
+    /**
+     * No request may take longer than this while a master dies and is replaced. Generous: on an idle machine the slowest
+     * took under 0.5 s, on the shared 2-core machine at load 20 just under 5 s (docs/redis-cluster.md).
+     */
+    private static final Duration READ_BOUND = Duration.ofSeconds(10);
 
     @Inject
     MeterRegistry registry;
@@ -327,7 +330,7 @@ class ClusterFailoverTest {
             long start = System.nanoTime();
             try {
                 HttpResponse<String> response = client.send(
-                        request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                        request.timeout(READ_BOUND.multipliedBy(2)).build(), HttpResponse.BodyHandlers.ofString());
                 slowestMillis.accumulateAndGet(millis(System.nanoTime() - start), Math::max);
                 if (response.statusCode() != expected) {
                     failures.add(request.build().uri() + " -> " + response.statusCode() + " " + response.body());
