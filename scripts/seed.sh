@@ -55,9 +55,20 @@ FROM generate_series(1, $events) AS i;
 ANALYZE users; ANALYZE posts; ANALYZE inventory; ANALYZE score_events;
 SQL
 
-# Cached copies of the old rows must go (UNLINK in batches, without KEYS).
-redis=(redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}" -n "${REDIS_DB:-0}")
-"${redis[@]}" --scan --pattern "${KEY_PATTERN:-cp:*}" | xargs -r -n 500 "${redis[@]}" UNLINK >/dev/null
+# Cached copies of the old rows must go (UNLINK in batches, without KEYS). On a Redis Cluster SCAN sees one node's
+# keys only, so every master is scanned, and each UNLINK takes one key (keys of a batch would span slots).
+redis_host="${REDIS_HOST:-127.0.0.1}"
+redis_port="${REDIS_PORT:-6379}"
+if redis-cli -h "$redis_host" -p "$redis_port" info cluster 2>/dev/null | grep -q '^cluster_enabled:1'; then
+  redis-cli -h "$redis_host" -p "$redis_port" cluster nodes | awk '$3 ~ /master/ && $3 !~ /fail/ { split($2, a, "@"); print a[1] }' \
+    | while read -r node; do
+        redis-cli -h "${node%:*}" -p "${node##*:}" --scan --pattern "${KEY_PATTERN:-cp:*}" \
+          | xargs -r -n 1 redis-cli -h "${node%:*}" -p "${node##*:}" UNLINK >/dev/null
+      done
+else
+  redis=(redis-cli -h "$redis_host" -p "$redis_port" -n "${REDIS_DB:-0}")
+  "${redis[@]}" --scan --pattern "${KEY_PATTERN:-cp:*}" | xargs -r -n 500 "${redis[@]}" UNLINK >/dev/null
+fi
 
 elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { print a - b }')
 printf 'seeded %s users, %s posts, %s SKUs, %s score events on %s boards in %.1f s\n' \

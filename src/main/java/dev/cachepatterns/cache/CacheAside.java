@@ -44,11 +44,11 @@ public final class CacheAside<K, V> {
     private final Function<K, String> keyRenderer;
     private final TtlPolicy ttl;
     private final TtlPolicy negativeTtl;
-    private final ReactiveRedisDataSource redis;
     private final ReactiveValueCommands<String, String> values;
     private final ReactiveKeyCommands<String> keyCommands;
     private final RedisGuard guard;
     private final FillSignals signals;
+    private final MultiKeyCommands multiKey;
     private final CacheMetrics metrics;
     private final LoadOnMiss<K, V> reads;
     private final SingleFlight<Optional<V>> refreshes = new SingleFlight<>();
@@ -64,6 +64,7 @@ public final class CacheAside<K, V> {
             LoadLimiter limiter,
             DistributedLock lock,
             FillSignals signals,
+            MultiKeyCommands multiKey,
             CacheMetrics metrics) {
         this.settings = settings;
         this.keys = new CacheKeys(settings.keyPrefix());
@@ -71,11 +72,11 @@ public final class CacheAside<K, V> {
         this.keyRenderer = keyRenderer;
         this.ttl = new TtlPolicy(settings.ttl(), settings.ttlJitter());
         this.negativeTtl = new TtlPolicy(settings.negativeTtl(), settings.ttlJitter());
-        this.redis = redis;
         this.values = redis.value(String.class);
         this.keyCommands = redis.key(String.class);
         this.guard = guard;
         this.signals = signals;
+        this.multiKey = multiKey;
         this.metrics = metrics;
         this.reads = new LoadOnMiss<>(
                 keys,
@@ -139,7 +140,10 @@ public final class CacheAside<K, V> {
                 });
     }
 
-    /** The values found for {@code ids} (one MGET, one bulk load for the misses, one pipelined fill). */
+    /**
+     * The values found for {@code ids} (one MGET, one bulk load for the misses, one pipelined fill). On a Redis Cluster
+     * both are sent per hash slot ({@link MultiKeyCommands}).
+     */
     public Uni<Map<K, V>> getAll(List<K> ids) {
         List<K> distinct = List.copyOf(new LinkedHashSet<>(ids));
         if (distinct.isEmpty()) {
@@ -150,7 +154,7 @@ public final class CacheAside<K, V> {
         }
         String[] redisKeys =
                 distinct.stream().map(id -> keys.value(keyRenderer.apply(id))).toArray(String[]::new);
-        return guard.call(() -> values.mget(redisKeys))
+        return guard.call(() -> multiKey.mget(List.of(redisKeys)))
                 .onFailure(RedisUnavailableException.class)
                 .recoverWithNull()
                 .flatMap(cached -> {
@@ -257,17 +261,16 @@ public final class CacheAside<K, V> {
     }
 
     private Uni<Void> fillAll(List<K> ids, Map<K, V> loaded) {
-        List<Request> commands = new ArrayList<>(ids.size());
+        List<MultiKeyCommands.Keyed> commands = new ArrayList<>(ids.size());
         for (K id : ids) {
             V value = loaded.get(id);
             String payload = value == null ? ABSENT : codec.encode(value);
             long ttlMillis = value == null ? negativeTtl.nextMillis() : ttl.nextMillis();
-            commands.add(Request.cmd(Command.PSETEX)
-                    .arg(keys.value(keyRenderer.apply(id)))
-                    .arg(ttlMillis)
-                    .arg(payload));
+            String key = keys.value(keyRenderer.apply(id));
+            commands.add(new MultiKeyCommands.Keyed(
+                    key, Request.cmd(Command.PSETEX).arg(key).arg(ttlMillis).arg(payload)));
         }
-        return guard.call(() -> redis.getRedis().batch(commands))
+        return guard.call(() -> multiKey.pipeline(commands))
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithNull();

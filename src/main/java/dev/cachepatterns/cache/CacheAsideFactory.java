@@ -30,6 +30,7 @@ public class CacheAsideFactory {
                 shared.limiter(),
                 shared.lock(),
                 shared.signals(),
+                shared.multiKey(),
                 new CacheMetrics(name, shared.registry()));
     }
 }

@@ -8,8 +8,8 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 
 /**
  * What every entry cache of a service shares: one Redis client behind one guard (time-out and circuit breaker), one
- * bound on database loads, the stampede lock, the fill announcements, the JSON mapper and the meter registry. The
- * strategy factories take this instead of the seven beans one by one.
+ * bound on database loads, the stampede lock, the fill announcements, the cluster-safe multi-key commands, the JSON
+ * mapper and the meter registry. The strategy factories take this instead of the eight beans one by one.
  */
 @Singleton
 public final class CacheInfrastructure {
@@ -21,6 +21,7 @@ public final class CacheInfrastructure {
     private final DistributedLock lock;
     private final FillSignals signals;
     private final MeterRegistry registry;
+    private final MultiKeyCommands multiKey;
 
     public CacheInfrastructure(
             ReactiveRedisDataSource redis,
@@ -29,7 +30,8 @@ public final class CacheInfrastructure {
             LoadLimiter limiter,
             DistributedLock lock,
             FillSignals signals,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            MultiKeyCommands multiKey) {
         this.redis = redis;
         this.mapper = mapper;
         this.guard = guard;
@@ -37,6 +39,7 @@ public final class CacheInfrastructure {
         this.lock = lock;
         this.signals = signals;
         this.registry = registry;
+        this.multiKey = multiKey;
     }
 
     public ReactiveRedisDataSource redis() {
@@ -65,5 +68,9 @@ public final class CacheInfrastructure {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    public MultiKeyCommands multiKey() {
+        return multiKey;
     }
 }

@@ -47,8 +47,8 @@ import org.jboss.logging.Logger;
  * replayed after a crash between commit and acknowledgement (or applied concurrently by two flushers) is skipped —
  * increments are not idempotent, the ledger makes their application so. After the commit one script acknowledges the
  * entries and, only for entries that {@code XACK} really removed, takes the delta out of the pending hash, deletes the
- * entry and drops the cached copies of the flushed entities: decrementing is exactly-once too. (On a Redis Cluster the
- * cached-copy keys must share the component's hash tag, or pass no cached-copy key.)
+ * entry and drops the cached copies of the flushed entities: decrementing is exactly-once too. The cached-copy keys must share
+ * the component's hash tag (checked at start), so every script stays in one slot of a Redis Cluster.
  *
  * <p>Failures: a batch that fails because Postgres or Redis is unavailable stays pending and is retried with back-off
  * (never dead-lettered for that). A batch the sink rejects is retried one entity at a time; entries that fail
@@ -136,6 +136,26 @@ public final class WriteBehind {
         this.failuresKey = keys.value("failures");
         this.deadKey = keys.value("dead");
         this.consumer = settings.consumerName().orElseGet(WriteBehind::defaultConsumerName);
+        requireSameSlot(cachedCopyKey, stream);
+    }
+
+    /**
+     * The acknowledgement script drops the cached copies together with the pending deltas, so their keys must live in
+     * the slot of the stream: on a Redis Cluster a script may only touch one slot. Checked at start (on a single Redis
+     * too), so a configuration that works locally cannot fail with CROSSSLOT on a cluster.
+     */
+    static void requireSameSlot(Function<String, String> cachedCopyKey, String stream) {
+        if (cachedCopyKey == null) {
+            return;
+        }
+        int slot = HashSlot.of(stream);
+        for (String probe : List.of("a", "probe", "some-entity-1", "z9")) {
+            String key = cachedCopyKey.apply(probe);
+            if (HashSlot.of(key) != slot) {
+                throw new IllegalArgumentException("cached-copy key " + key + " is not in the hash slot of " + stream
+                        + ": give both key prefixes the same hash tag (e.g. cp:{posts} and cp:wb:{posts})");
+            }
+        }
     }
 
     /** The outcome of an increment: queued in Redis (with the entity's pending deltas), or written to the database. */

@@ -13,6 +13,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.cachepatterns.cache.RedisGuard;
@@ -27,8 +28,9 @@ import dev.cachepatterns.cache.RedisGuard;
  * most one poll is in flight. The meters appear with the first successful poll (a counter that started at 0 and jumped
  * to the server's total would look like a burst of hits). After a failed poll the gauges read NaN (a gap in the graphs
  * rather than a stale number that looks healthy); the counters keep their last value, since NaN would break every
- * rate() over them. With a Sentinel or Cluster client, INFO reaches the node the client picks (the master, or one
- * cluster node).
+ * rate() over them. With a Sentinel client, INFO reaches the master. With a Cluster client it would reach a random
+ * node on every poll, so counters would jump between nodes: on a Redis Cluster nothing is polled (a log line says so)
+ * and per-node figures come from a redis_exporter per node (docs/redis-cluster.md).
  */
 @ApplicationScoped
 public class RedisInfoMetrics {
@@ -41,6 +43,7 @@ public class RedisInfoMetrics {
     private final RedisInfoConfig config;
     private final MeterRegistry registry;
     private final Vertx vertx;
+    private final boolean clustered;
     private final AtomicBoolean polling = new AtomicBoolean();
     private final AtomicBoolean registered = new AtomicBoolean();
     private final AtomicBoolean retryPending = new AtomicBoolean();
@@ -54,7 +57,9 @@ public class RedisInfoMetrics {
             RedisGuard guard,
             RedisInfoConfig config,
             MeterRegistry registry,
-            Vertx vertx) {
+            Vertx vertx,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
+        this.clustered = "cluster".equalsIgnoreCase(clientType);
         this.redis = redis;
         this.guard = guard;
         this.config = config;
@@ -64,6 +69,11 @@ public class RedisInfoMetrics {
 
     void onStart(@Observes StartupEvent event) {
         if (!config.enabled()) {
+            return;
+        }
+        if (clustered) {
+            LOG.info("Redis Cluster: the redis_* INFO meters are off (INFO would reach a random node per poll); scrape"
+                    + " each node with a redis_exporter");
             return;
         }
         poll();

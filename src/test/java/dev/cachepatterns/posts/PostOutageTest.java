@@ -45,6 +45,9 @@ class PostOutageTest {
     Pool pool;
 
     @Inject
+    PostService service;
+
+    @Inject
     RedisDataSource redis;
 
     @Test
@@ -53,7 +56,7 @@ class PostOutageTest {
         // Start from a healthy Redis (another test restarts it) holding the post, so reads need no database.
         Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             given().get("/posts/{slug}", slug).then().statusCode(200);
-            assertThat(redis.key().exists("cp:posts:" + slug)).isTrue();
+            assertThat(redis.key().exists(service.cache().keyOf(slug))).isTrue();
         });
 
         OwnPostgresResource.server().stop();

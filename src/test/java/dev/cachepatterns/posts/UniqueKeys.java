@@ -15,7 +15,10 @@ public abstract class UniqueKeys implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         Map<String, String> config = new HashMap<>();
-        config.put("write-behind.posts.key-prefix", "cp:wb:{posts-test-" + UUID.randomUUID() + "}");
+        String tag = "{posts-test-" + UUID.randomUUID() + "}";
+        config.put("write-behind.posts.key-prefix", "cp:wb:" + tag);
+        // The cached posts share the hash tag of the write-behind keys (WriteBehind checks it at start).
+        config.put("cache.posts.key-prefix", "cp:" + tag);
         config.put("write-behind.posts.flush-interval", "0.2s");
         // The shared 2-core machine is often overloaded; a slow Redis reply should not look like an outage here.
         config.put("cache.redis.timeout", "1s");
