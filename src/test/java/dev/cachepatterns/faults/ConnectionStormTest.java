@@ -40,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * inventory (every one needs a database load) plus inventory PUTs.
  *
  * <p>Pass criteria: every request answers 200 or a documented 503 (problem+json with Retry-After) from the bounded
- * load queue, at least half of them within 1 s at the server: no 500, no other status, no request without an answer; afterwards the service answers normally (200s within the usual bound); the
- * Vert.x blocked-thread checker logs no warning during the storm.
+ * load queue, at least half of those within 1 s at the server; no 500, no other status, no request without an answer;
+ * afterwards the service answers normally (200s within the usual bound); the Vert.x blocked-thread checker logs no
+ * warning during the storm.
  */
 @QuarkusTest
 @TestProfile(FaultsProfile.class)
