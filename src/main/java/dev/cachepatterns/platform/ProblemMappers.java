@@ -149,6 +149,10 @@ public class ProblemMappers {
                 return true;
             }
             String message = t.getMessage();
+            // The reactive pool gives up waiting for a connection (PoolOptions.connectionTimeout, 30 s by default).
+            if (t instanceof io.vertx.core.VertxException && "Timeout waiting for connection".equals(message)) {
+                return true;
+            }
             if (t instanceof io.vertx.core.impl.NoStackTraceThrowable
                     && message != null
                     && message.toLowerCase().contains("timeout")) {

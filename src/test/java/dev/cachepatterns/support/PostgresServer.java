@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -21,9 +22,16 @@ public final class PostgresServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final Path data;
+    private final List<String> settings;
     private boolean initialized;
 
     public PostgresServer() {
+        this(List.of());
+    }
+
+    /** With extra server settings, each {@code name=value} (passed as {@code -c name=value}). */
+    public PostgresServer(List<String> settings) {
+        this.settings = List.copyOf(settings);
         this.port = RedisServer.freePort();
         try {
             this.dir = Files.createTempDirectory("pg-" + port);
@@ -35,6 +43,11 @@ public final class PostgresServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The server's working directory (data dir, logs). */
+    public Path dir() {
+        return dir;
     }
 
     /** Reactive client URL of the {@code postgres} database. */
@@ -70,9 +83,14 @@ public final class PostgresServer implements AutoCloseable {
                 "-t",
                 "30",
                 "-o",
-                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off",
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                        + settings.stream().map(setting -> " -c " + setting).collect(Collectors.joining()),
                 "start"));
         return this;
+    }
+
+    public synchronized boolean isRunning() {
+        return initialized && Files.exists(data.resolve("postmaster.pid"));
     }
 
     /** Stops the server at once (fast shutdown: open connections are closed). */

@@ -105,6 +105,26 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** The process id, for SIGSTOP/SIGCONT ({@code kill -STOP pid}). */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        return process.pid();
+    }
+
+    /** Kills the server and deletes its files (append-only file included), so the next start is empty. */
+    public synchronized void stopAndWipe() {
+        stop();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.filter(path -> !path.equals(dir))
+                    .sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public boolean answersPing() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
