@@ -17,7 +17,8 @@ import io.vertx.mutiny.redis.client.Response;
  * Keys of one ranking {@code id}, all under the hash tag {@code {id}} so every script is cluster-safe:
  *
  * <ul>
- *   <li>{@code <prefix>:{id}:scores} — the live sorted set; {@code :scores:next} — the one being built;
+ *   <li>{@code <prefix>:{id}:scores} — the live sorted set; {@code :scores:next:<lock token>} — the one a rebuild is
+ *       building (one key per rebuild, so late commands of another rebuild cannot touch it);
  *   <li>{@code <prefix>:{id}:refreshed-at} — epoch millis of the last rebuild and the snapshot it was built from; it
  *       exists exactly while the ranking is cached (also when the ranking is empty and the set therefore absent) and
  *       carries the TTL;
@@ -35,9 +36,11 @@ import io.vertx.mutiny.redis.client.Response;
  *
  * <p><b>Rebuild without losing increments</b> ({@link #beginRebuild}, then {@link #replace}): under the lock, the delta
  * log is cleared, then the source aggregate is read in one REPEATABLE READ transaction together with its snapshot
- * ({@link PgSnapshot}), ZADDed into {@code :next} in chunks, and swapped in by one script that (1) gives up if the lock
- * is no longer ours, (2) re-applies every logged increment whose transaction the snapshot did <em>not</em> see, (3)
- * RENAMEs {@code :next} over the live set, sets the TTL and {@code refreshed-at}, and drops the log and the lock. An
+ * ({@link PgSnapshot}), ZADDed into the rebuild's own {@code :next:<token>} in chunks, and swapped in by one script
+ * that (1) gives up if the lock is no longer ours, (2) refuses a set that lacks members (a chunk or the whole set went
+ * missing), (3) re-applies every logged increment whose transaction the snapshot did <em>not</em> see, (4) RENAMEs it
+ * over the live set, sets the TTL and {@code refreshed-at}, and drops the log and the lock. Clearing the log is fenced
+ * with the lock token too: commands Redis runs late (after a client time-out) never touch a newer rebuild's keys. An
  * increment committed before the snapshot is in the aggregate; one committed after it ran its script after the lock was
  * taken and is in the log — so each counts exactly once, however sequence order and commit order interleave. The swap
  * also stores the snapshot with {@code refreshed-at}, and the increment script skips a change that snapshot already saw:
@@ -114,10 +117,25 @@ public final class RankedSetCache {
             return {score, redis.call('zrank', KEYS[1], ARGV[1])}
             """);
 
+    // Clears the delta log for a rebuild that (still) holds the lock. Fenced with the token: run late by Redis (the
+    // client
+    // timed out and that rebuild gave up), it must not wipe the log of the rebuild that holds the lock now.
+    private static final LuaScript BEGIN = new LuaScript("""
+            if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+            redis.call('unlink', KEYS[2])
+            return 1
+            """);
+
+    // KEYS[1] is this rebuild's own set (named after its lock token), so a refused or late swap only drops its own.
     private static final LuaScript SWAP = new LuaScript(SEEN + """
             if redis.call('get', KEYS[4]) ~= ARGV[1] then
               redis.call('unlink', KEYS[1])
               return 0
+            end
+            -- Every ZADD chunk must have landed: never swap in (and stamp refreshed-at on) a partial or missing set.
+            if redis.call('zcard', KEYS[1]) ~= tonumber(ARGV[7]) then
+              redis.call('unlink', KEYS[1])
+              return -1
             end
             for _, entry in ipairs(redis.call('lrange', KEYS[5], 0, -1)) do
               local xid, delta, member = string.match(entry, '^(%d+) (%S+) (.+)$')
@@ -125,12 +143,14 @@ public final class RankedSetCache {
             end
             -- UNLINK frees a big old set in the background; RENAME over it would free it inline and block Redis.
             redis.call('unlink', KEYS[2])
-            if redis.call('exists', KEYS[1]) == 1 then
-              redis.call('rename', KEYS[1], KEYS[2])
-              redis.call('pexpire', KEYS[2], ARGV[2])
-            end
             -- refreshed-at also records the snapshot the set was built from, so a late increment is not counted twice.
             redis.call('set', KEYS[3], ARGV[3] .. ' ' .. ARGV[4] .. ':' .. ARGV[5] .. ':' .. ARGV[6], 'PX', ARGV[2])
+            if redis.call('exists', KEYS[1]) == 1 then
+              redis.call('rename', KEYS[1], KEYS[2])
+              -- The very millisecond refreshed-at expires: Redis 7.0 does not freeze the clock for expires set in a
+              -- script, so two relative TTLs can end 1 ms apart and a read in between finds the board empty.
+              redis.call('pexpireat', KEYS[2], redis.call('pexpiretime', KEYS[3]))
+            end
             redis.call('del', KEYS[5], KEYS[4])
             return 1
             """);
@@ -149,10 +169,6 @@ public final class RankedSetCache {
 
     public String scoresKey(String id) {
         return ahead.keys().of(id, "scores");
-    }
-
-    private String nextKey(String id) {
-        return ahead.keys().of(id, "scores:next");
     }
 
     private String deltasKey(String id) {
@@ -217,12 +233,20 @@ public final class RankedSetCache {
     }
 
     /**
-     * First step of a rebuild, under the lock and before the source is read: drops a delta log and a half-built set
-     * left by an abandoned rebuild.
+     * First step of a rebuild, under the lock and before the source is read: drops a delta log left by an abandoned
+     * rebuild. False (and nothing dropped) when {@code lockToken} no longer holds the lock.
      */
-    public Uni<Void> beginRebuild(String id) {
-        return guard.call(() -> redis.key(String.class).unlink(deltasKey(id), nextKey(id)))
-                .replaceWithVoid();
+    public Uni<Boolean> beginRebuild(String id, String lockToken) {
+        return guard.call(() -> BEGIN.run(redis, List.of(ahead.lockKey(id), deltasKey(id)), List.of(lockToken)))
+                .map(reply -> reply != null && reply.toLong() == 1L);
+    }
+
+    /**
+     * The key a rebuild holding {@code lockToken} builds its set in. One per rebuild: commands of another rebuild that
+     * Redis runs late (a client time-out, an expired lease) can neither delete nor overwrite it.
+     */
+    public String nextKey(String id, String lockToken) {
+        return ahead.keys().of(id, "scores:next:" + lockToken);
     }
 
     /**
@@ -230,13 +254,21 @@ public final class RankedSetCache {
      * did not see, if {@code lockToken} still holds the lock. True when swapped.
      */
     public Uni<Boolean> replace(String id, String lockToken, List<Total> totals, PgSnapshot snapshot) {
-        String next = nextKey(id);
+        return build(id, lockToken, totals).flatMap(ignored -> swap(id, lockToken, totals.size(), snapshot));
+    }
+
+    /**
+     * ZADDs {@code totals} into the rebuild's own key ({@link #nextKey}), in chunks; each chunk renews a PEXPIRE of one
+     * lock lease, so an abandoned build (or a chunk Redis ran after its swap) cannot leak.
+     */
+    public Uni<Void> build(String id, String lockToken, List<Total> totals) {
+        String next = nextKey(id, lockToken);
         long leaseMillis = ahead.settings().lockLease().toMillis();
         List<List<Total>> chunks = new ArrayList<>();
         for (int from = 0; from < totals.size(); from += chunkSize) {
             chunks.add(totals.subList(from, Math.min(totals.size(), from + chunkSize)));
         }
-        Uni<Void> built = Multi.createFrom()
+        return Multi.createFrom()
                 .iterable(chunks)
                 .onItem()
                 .transformToUniAndConcatenate(chunk -> guard.call(() -> redis.getRedis()
@@ -246,18 +278,46 @@ public final class RankedSetCache {
                 .collect()
                 .last()
                 .replaceWithVoid();
+    }
+
+    /**
+     * Swaps the set built by {@link #build} in, if {@code lockToken} still holds the lock (true) — else drops it
+     * (false). Fails with {@link IncompleteBuildException} when the set does not hold {@code expectedMembers} (a chunk
+     * or the whole set went missing): the current ranking stays and the next trigger rebuilds.
+     */
+    public Uni<Boolean> swap(String id, String lockToken, int expectedMembers, PgSnapshot snapshot) {
         long ttlMillis = ahead.ttl().toMillis();
-        return built.flatMap(ignored -> guard.call(() -> SWAP.run(
+        return guard.call(() -> SWAP.run(
                         redis,
-                        List.of(next, scoresKey(id), ahead.refreshedAtKey(id), ahead.lockKey(id), deltasKey(id)),
+                        List.of(
+                                nextKey(id, lockToken),
+                                scoresKey(id),
+                                ahead.refreshedAtKey(id),
+                                ahead.lockKey(id),
+                                deltasKey(id)),
                         List.of(
                                 lockToken,
                                 String.valueOf(ttlMillis),
                                 String.valueOf(System.currentTimeMillis()),
                                 snapshot.xmin(),
                                 snapshot.xmax(),
-                                snapshot.inProgressCsv()))))
-                .map(reply -> reply != null && reply.toLong() == 1L);
+                                snapshot.inProgressCsv(),
+                                String.valueOf(expectedMembers))))
+                .flatMap(reply -> {
+                    long result = reply == null ? 0 : reply.toLong();
+                    if (result < 0) {
+                        return Uni.createFrom().failure(new IncompleteBuildException(id, expectedMembers));
+                    }
+                    return Uni.createFrom().item(result == 1L);
+                });
+    }
+
+    /** The set built aside lacked members when it was to be swapped in; it was dropped. */
+    public static final class IncompleteBuildException extends IllegalStateException {
+        IncompleteBuildException(String id, int expectedMembers) {
+            super("the ranking " + id + " built aside is incomplete (expected " + expectedMembers
+                    + " members); not swapped in");
+        }
     }
 
     /** A member's total in the source. */

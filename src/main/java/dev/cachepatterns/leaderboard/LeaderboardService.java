@@ -160,11 +160,15 @@ public class LeaderboardService {
     }
 
     // Runs under the board's rebuild lock (see RefreshAhead): clear the delta log, then read the aggregate and its
-    // snapshot, so every increment committed after the snapshot is in the log the swap replays.
+    // snapshot, so every increment committed after the snapshot is in the log the swap replays. A lock lost already
+    // (lease ran out) skips the read.
     private Uni<Boolean> rebuild(String board, String lockToken) {
-        return boards.beginRebuild(board)
-                .flatMap(ignored -> ahead.load(() -> repository.totals(board)))
-                .flatMap(loaded -> boards.replace(board, lockToken, loaded.totals(), loaded.snapshot()));
+        return boards.beginRebuild(board, lockToken)
+                .flatMap(ours -> !ours
+                        ? Uni.createFrom().item(false)
+                        : ahead.load(() -> repository.totals(board))
+                                .flatMap(loaded ->
+                                        boards.replace(board, lockToken, loaded.totals(), loaded.snapshot())));
     }
 
     // Concurrent readers of one board that is not cached share one query; the board is being rebuilt meanwhile.

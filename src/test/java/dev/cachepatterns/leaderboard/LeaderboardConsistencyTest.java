@@ -189,7 +189,7 @@ class LeaderboardConsistencyTest {
                 .await()
                 .atMost(wait)
                 .orElseThrow();
-        service.rankedSets().beginRebuild(board).await().atMost(wait);
+        service.rankedSets().beginRebuild(board, token).await().atMost(wait);
 
         // In progress while the snapshot is taken: inserted (id allocated) but not committed.
         Connection open = dataSource.getConnection();
