@@ -82,6 +82,7 @@ public final class WriteBehind {
     private final List<String> fields;
     private final WriteBehindSink sink;
     private final Function<String, String> cachedCopyKey;
+    private final Function<List<String>, Uni<Void>> rewarm;
     private final ReactiveRedisDataSource redis;
     private final ReactiveStreamCommands<String, String, String> streams;
     private final ReactiveHashCommands<String, String, String> hashes;
@@ -108,6 +109,7 @@ public final class WriteBehind {
             List<String> fields,
             WriteBehindSink sink,
             Function<String, String> cachedCopyKey,
+            Function<List<String>, Uni<Void>> rewarm,
             ReactiveRedisDataSource redis,
             RedisGuard guard,
             Pool pool,
@@ -125,6 +127,7 @@ public final class WriteBehind {
         this.fields = List.copyOf(fields);
         this.sink = sink;
         this.cachedCopyKey = cachedCopyKey;
+        this.rewarm = rewarm;
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.hashes = redis.hash(String.class, String.class, String.class);
@@ -453,13 +456,29 @@ public final class WriteBehind {
 
     private Uni<FlushReport> applyAndAck(List<Entry> entries, long readAtNanos) {
         return applyInTransaction(entries, readAtNanos)
-                .flatMap(applied -> ack(entries).map(acked -> {
+                .flatMap(applied -> ack(entries).call(() -> rewarm(entries)).map(acked -> {
                     int replayed = entries.size() - applied;
                     if (replayed > 0) {
                         LOG.infof("%s: skipped %d entries already applied (replayed after a crash)", name, replayed);
                     }
                     return new FlushReport(0, applied, replayed, 0, 0, false);
                 }));
+    }
+
+    // The acknowledgement dropped the flushed entities' cached copies; load them again (one bulk read) so the next
+    // increments hit. Never fails the flush: a copy that is not back is loaded by its next read.
+    private Uni<Void> rewarm(List<Entry> entries) {
+        if (rewarm == null) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> entities = entries.stream().map(Entry::entity).distinct().toList();
+        return Uni.createFrom()
+                .deferred(() -> rewarm.apply(entities))
+                .onFailure()
+                .invoke(failure ->
+                        LOG.debugf("%s: re-warming %d cached copies failed: %s", name, entities.size(), failure))
+                .onFailure()
+                .recoverWithNull();
     }
 
     private Uni<Integer> applyInTransaction(List<Entry> entries, long readAtNanos) {

@@ -1,7 +1,6 @@
 package dev.cachepatterns.cache;
 
 import java.util.List;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,15 +26,21 @@ public class WriteBehindFactory {
 
     /**
      * A write-behind component named {@code name} (the {@code name} tag of its metrics) for the counters {@code fields},
-     * applied by {@code sink}. {@code cachedCopyKey} names the Redis key that caches an entity together with its
-     * counters (dropped when the entity's increments are flushed), or is null.
+     * applied by {@code sink}. {@code copies} is the cache that holds the entities with their counters (dropped and
+     * re-warmed when the entity's increments are flushed), or null.
      */
     public WriteBehind create(
-            String name,
-            WriteBehindSettings settings,
-            List<String> fields,
-            WriteBehindSink sink,
-            Function<String, String> cachedCopyKey) {
-        return new WriteBehind(name, settings, fields, sink, cachedCopyKey, redis, guard, pool, registry);
+            String name, WriteBehindSettings settings, List<String> fields, WriteBehindSink sink, CachedCopies copies) {
+        return new WriteBehind(
+                name,
+                settings,
+                fields,
+                sink,
+                copies == null ? null : copies.key(),
+                copies == null ? null : copies.rewarm(),
+                redis,
+                guard,
+                pool,
+                registry);
     }
 }

@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.cachepatterns.cache.CacheAside;
 import dev.cachepatterns.cache.CacheAsideFactory;
+import dev.cachepatterns.cache.CachedCopies;
 import dev.cachepatterns.cache.WriteBehind;
 import dev.cachepatterns.cache.WriteBehindFactory;
 import dev.cachepatterns.cache.WriteBehindRejectedException;
@@ -36,9 +37,14 @@ public class PostService {
         this.repository = repository;
         this.config = config;
         this.cache = caches.create("posts", cacheConfig, Post.class, repository, slug -> slug);
-        // The cached post holds the flushed counts, so the flush drops it in the same step that empties pending.
+        // The cached post holds the flushed counts, so the flush drops it in the same step that empties pending, then
+        // loads the flushed posts again in one bulk read: views of a hot post keep hitting the cache.
         this.engagement = writeBehinds.create(
-                "posts", config, List.of(PostRepository.VIEWS, PostRepository.LIKES), repository, cache::keyOf);
+                "posts",
+                config,
+                List.of(PostRepository.VIEWS, PostRepository.LIKES),
+                repository,
+                new CachedCopies(cache::keyOf, slugs -> cache.getAll(slugs).replaceWithVoid()));
     }
 
     /** The post with its counts including unflushed increments (Postgres counts alone when Redis is down). */

@@ -23,7 +23,10 @@ import org.HdrHistogram.Histogram;
  * closed-loop and hides it).
  *
  * <p>Usage: {@code OpenLoopLoad url=http://127.0.0.1:8080/users/{id} ids=100000 rate=5000 duration=20 warmup=5
- * connections=64}. {@code {id}} is replaced by a uniformly random id in 1..ids. Prints one line of JSON.
+ * connections=64}. {@code {id}} is replaced by a uniformly random id in 1..ids. Prints one line of JSON. With
+ * {@code rate=max} it runs closed-loop instead (each connection sends its next request when the previous one is
+ * answered) and reports the throughput: the maximum this generator and the service reach together on this machine,
+ * which the fixed rates are taken as shares of.
  */
 public final class OpenLoopLoad {
 
@@ -40,6 +43,10 @@ public final class OpenLoopLoad {
                 .getRawPath()
                 .replace("ID-PLACEHOLDER", "{id}");
         int ids = Integer.parseInt(options.getOrDefault("ids", "1"));
+        if (options.get("rate").equals("max")) {
+            closedLoop(url, pathTemplate, ids, options);
+            return;
+        }
         double rate = Double.parseDouble(options.get("rate"));
         int duration = Integer.parseInt(options.getOrDefault("duration", "20"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
@@ -111,6 +118,57 @@ public final class OpenLoopLoad {
                 millis(histogram.getValueAtPercentile(99)),
                 millis(histogram.getValueAtPercentile(99.9)),
                 millis(histogram.getMaxValue())));
+    }
+
+    private static void closedLoop(URI url, String pathTemplate, int ids, Map<String, String> options)
+            throws InterruptedException {
+        int duration = Integer.parseInt(options.getOrDefault("duration", "20"));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
+        int connections = Integer.parseInt(options.getOrDefault("connections", "64"));
+        Vertx vertx = Vertx.vertx();
+        HttpClient client = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setDefaultHost(url.getHost())
+                        .setDefaultPort(url.getPort())
+                        .setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(connections));
+        AtomicLong answered = new AtomicLong();
+        long start = System.nanoTime();
+        long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
+        long end = measureFrom + TimeUnit.SECONDS.toNanos(duration);
+        CountDownLatch done = new CountDownLatch(connections);
+        for (int i = 0; i < connections; i++) {
+            vertx.runOnContext(ignored -> sendUntil(client, pathTemplate, ids, measureFrom, end, answered, done));
+        }
+        done.await(warmup + duration + 60L, TimeUnit.SECONDS);
+        vertx.close();
+        System.out.println(
+                String.format(Locale.ROOT, "{\"rate\":\"max\",\"rps\":%.0f}", answered.get() / (double) duration));
+    }
+
+    private static void sendUntil(
+            HttpClient client,
+            String pathTemplate,
+            int ids,
+            long measureFrom,
+            long end,
+            AtomicLong answered,
+            CountDownLatch done) {
+        String path = pathTemplate.replace(
+                "{id}", String.valueOf(1 + ThreadLocalRandom.current().nextInt(ids)));
+        client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(path))
+                .compose(request -> request.send().compose(response -> response.body()))
+                .onComplete(result -> {
+                    long now = System.nanoTime();
+                    if (now >= measureFrom && now < end && result.succeeded()) {
+                        answered.incrementAndGet();
+                    }
+                    if (now < end) {
+                        sendUntil(client, pathTemplate, ids, measureFrom, end, answered, done);
+                    } else {
+                        done.countDown();
+                    }
+                });
     }
 
     private static double millis(long nanos) {

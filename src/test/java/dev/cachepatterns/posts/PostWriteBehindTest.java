@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.cache.WriteBehind;
+import dev.cachepatterns.support.Metrics;
 import dev.cachepatterns.support.Posts;
 
 import static io.restassured.RestAssured.given;
@@ -99,15 +100,23 @@ class PostWriteBehindTest {
         assertThat(countsInPostgres(slug)).containsExactly(5L, 2L);
         assertThat(redis.hash(String.class).hgetall(engagement.pendingKey())).isEmpty();
         assertThat(redis.stream(String.class).xlen(engagement.streamKey())).isZero();
-        // The cached copy held the old counts; the flush dropped it together with the pending deltas.
-        assertThat(redis.key().exists(service.cache().keyOf(slug))).isFalse();
+        // The cached copy held the old counts: the flush dropped it together with the pending deltas and loaded the
+        // post again, so the next view is a cache hit with the flushed counts and costs Postgres nothing.
+        Metrics metrics = new Metrics(registry);
+        double loadsAfterFlush = metrics.loads("posts");
+        double hitsAfterFlush = metrics.gets("posts", "hit");
+        assertThat(redis.value(String.class).get(service.cache().keyOf(slug))).contains("\"views\":5");
+        given().post("/posts/{slug}/views", slug).then().statusCode(202).body("views", equalTo(6));
+        assertThat(metrics.loads("posts")).isEqualTo(loadsAfterFlush);
+        assertThat(metrics.gets("posts", "hit")).isEqualTo(hitsAfterFlush + 1);
         given().get("/posts/{slug}", slug)
                 .then()
                 .statusCode(200)
-                .body("views", equalTo(5))
+                .body("views", equalTo(6))
                 .body("likes", equalTo(2));
+        engagement.flush().await().indefinitely();
         assertThat(engagement.flush().await().indefinitely().applied()).isZero();
-        assertThat(countsInPostgres(slug)).containsExactly(5L, 2L);
+        assertThat(countsInPostgres(slug)).containsExactly(6L, 2L);
     }
 
     @Test
