@@ -85,7 +85,7 @@ hit_ratio_since() { # port hits0 misses0 -> ratio
   local hits misses
   hits=$(($(users_hits "$1") - $2))
   misses=$(($(users_misses "$1") - $3))
-  awk -v h="$hits" -v m="$misses" 'BEGIN { printf "%.4f", (h + m) > 0 ? h / (h + m) : 0 }'
+  awk -v h="$hits" -v m="$misses" 'BEGIN { printf "%.4f", ((h + m) > 0 ? h / (h + m) : 0) }'
 }
 
 scenario_users() {
@@ -161,15 +161,26 @@ scenario_stampede() {
 
 scenario_latency() {
   log "users: open-loop latency of cache hits at 50% and 80% of the maximum rate"
-  local max
-  max=$(awk -F, '$1 == "users-get" && $2 == "hits" && $4 == "rps" {print $5}' "$RESULTS" | sort -g \
-    | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : 0) }')
-  if [ "${max%.*}" -le 0 ]; then
-    wrk_run users-get hits 0 "${WRK[@]}" -s bench/wrk/random-user.lua "http://127.0.0.1:$CACHED"
-    max=$LAST_RPS
-  fi
-  local cp
+  # The maximum is measured with the same generator, closed-loop: it shares the two cores with the service, so wrk's
+  # maximum (wrk costs far less CPU per request) would be beyond what the pair can do.
+  local cp max=${LATENCY_MAX:-0}
   cp="target/test-classes:$(cat "$OUT/classpath.txt")"
+  if [ "$(count_keys 'cp:users:[0-9]*')" -lt "$USERS" ]; then
+    # Run on its own: fill the cache and warm the JIT as the users scenario would have.
+    warm_users "$CACHED"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s bench/wrk/random-user.lua "http://127.0.0.1:$CACHED" >/dev/null
+  fi
+  # LATENCY_MAX=<req/s> takes the maximum from an earlier run instead of measuring it.
+  for run in $(seq 1 "$([ "$max" = 0 ] && echo "$RUNS" || echo 0)"); do
+    local json
+    json=$(java -Xmx256m -cp "$cp" dev.cachepatterns.bench.OpenLoopLoad "url=http://127.0.0.1:$CACHED/users/{id}" \
+      "ids=$USERS" rate=max duration=10 warmup=3 connections=32)
+    record users-latency closed-loop "$run" rps "$("$PYTHON" -c "import json,sys; print(json.loads(sys.argv[1])['rps'])" "$json")"
+    log "users-latency maximum, closed loop, run $run: $json"
+  done
+  [ "$max" != 0 ] || max=$(awk -F, '$1 == "users-latency" && $2 == "closed-loop" && $4 == "rps" {print $5}' "$RESULTS" \
+    | sort -g | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : 0) }')
+  record users-latency closed-loop 0 max_used "$max"
   for share in 50 80; do
     local rate
     rate=$(awk -v m="$max" -v s="$share" 'BEGIN { printf "%d", m * s / 100 }')
@@ -178,12 +189,26 @@ scenario_latency() {
       json=$(java -Xmx256m -cp "$cp" dev.cachepatterns.bench.OpenLoopLoad "url=http://127.0.0.1:$CACHED/users/{id}" \
         "ids=$USERS" "rate=$rate" duration=15 warmup=5 connections=64)
       echo "$json" >>"$OUT/openloop.log"
-      for key in rate p50_ms p90_ms p99_ms p999_ms max_ms errors; do
+      for key in rate p50_ms p90_ms p99_ms p999_ms max_ms errors max_issue_lag_ms; do
         record "users-latency" "rate-$share" "$run" "$key" \
           "$("$PYTHON" -c "import json,sys; print(json.loads(sys.argv[1])['$key'])" "$json")"
       done
       log "users-latency at $share% ($rate req/s) run $run: $json"
     done
+  done
+  # The same generator at the 50% rate against /q/health/live: the tail this machine adds without any I/O.
+  local rate
+  rate=$(awk -v m="$max" 'BEGIN { printf "%d", m * 50 / 100 }')
+  for run in $(seq 1 "$RUNS"); do
+    local json
+    json=$(java -Xmx256m -cp "$cp" dev.cachepatterns.bench.OpenLoopLoad "url=http://127.0.0.1:$CACHED/q/health/live" \
+      "rate=$rate" duration=15 warmup=5 connections=64)
+    echo "$json" >>"$OUT/openloop.log"
+    for key in p50_ms p99_ms p999_ms; do
+      record users-latency ceiling-50 "$run" "$key" \
+        "$("$PYTHON" -c "import json,sys; print(json.loads(sys.argv[1])['$key'])" "$json")"
+    done
+    log "ceiling latency at 50% ($rate req/s) run $run: $json"
   done
 }
 
@@ -227,6 +252,16 @@ scenario_inventory() {
 
 scenario_posts() {
   log "posts: views with write-behind against the same increment written synchronously; flush lag"
+  # One viral post (every view updates the same row: what write-behind is for), views skewed like real traffic, and
+  # views spread evenly over every post (no hot row: the case least favourable to write-behind).
+  posts_views posts-views-hot 0 1
+  posts_views posts-views 0.99 "$POSTS"
+  posts_views posts-views-uniform 0 "$POSTS"
+}
+
+posts_views() { # scenario zipf-exponent posts
+  local scenario=$1
+  export ZIPF_S=$2 POSTS=$3
   for port in "$CACHED" "$BASELINE"; do
     wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s bench/wrk/post-views.lua "http://127.0.0.1:$port" >/dev/null
   done
@@ -238,31 +273,33 @@ scenario_posts() {
     : >"$lag_file"
     (while true; do metric "$CACHED" write_behind_lag_seconds '' '%.3f' >>"$lag_file"; sleep 0.5; done) 2>/dev/null &
     local sampler=$!
-    wrk_run posts-views write-behind "$run" "${WRK[@]}" -s bench/wrk/post-views.lua "http://127.0.0.1:$CACHED"
+    wrk_run "$scenario" write-behind "$run" "${WRK[@]}" -s bench/wrk/post-views.lua "http://127.0.0.1:$CACHED"
     kill "$sampler" 2>/dev/null || true
     local accepted=$(($(answered "$CACHED" '/posts/{slug}/views' '2..') - accepted0)) stopped
     stopped=$(now_ms)
     wait_drained
-    record posts-views write-behind "$run" drain_after_load_s "$(awk -v t=$(($(now_ms) - stopped)) 'BEGIN { printf "%.2f", t / 1000 }')"
-    record posts-views write-behind "$run" max_lag_s "$(sort -g "$lag_file" | tail -1)"
+    record "$scenario" write-behind "$run" drain_after_load_s "$(awk -v t=$(($(now_ms) - stopped)) 'BEGIN { printf "%.2f", t / 1000 }')"
+    record "$scenario" write-behind "$run" max_lag_s "$(sort -g "$lag_file" | tail -1)"
     after=$($PG -d "$BENCH_DB" -c "SELECT SUM(views) FROM posts")
     # Every acknowledged view must be in Postgres. Applied views beyond the acknowledged ones are requests whose answer
     # wrk cut off when it stopped (at most one per connection).
-    record_applied write-behind "$run" "$accepted" $((after - before))
-    log "posts-views run $run: $accepted views accepted, $((after - before)) applied in Postgres"
+    record_applied "$scenario" write-behind "$run" "$accepted" $((after - before))
+    log "$scenario run $run: $accepted views accepted, $((after - before)) applied in Postgres"
     before=$after
     accepted0=$(answered "$BASELINE" '/posts/{slug}/views' '2..')
-    wrk_run posts-views synchronous "$run" "${WRK[@]}" -s bench/wrk/post-views.lua "http://127.0.0.1:$BASELINE"
+    wrk_run "$scenario" synchronous "$run" "${WRK[@]}" -s bench/wrk/post-views.lua "http://127.0.0.1:$BASELINE"
     after=$($PG -d "$BENCH_DB" -c "SELECT SUM(views) FROM posts")
-    record_applied synchronous "$run" $(($(answered "$BASELINE" '/posts/{slug}/views' '2..') - accepted0)) \
+    record_applied "$scenario" synchronous "$run" $(($(answered "$BASELINE" '/posts/{slug}/views' '2..') - accepted0)) \
       $((after - before))
   done
+  unset ZIPF_S
+  export POSTS=$(scaled 10000)
 }
 
-record_applied() { # variant run acknowledged applied
-  record posts-views "$1" "$2" acknowledged "$3"
-  record posts-views "$1" "$2" applied "$4"
-  record posts-views "$1" "$2" lost $(($3 > $4 ? $3 - $4 : 0))
+record_applied() { # scenario variant run acknowledged applied
+  record "$1" "$2" "$3" acknowledged "$4"
+  record "$1" "$2" "$3" applied "$5"
+  record "$1" "$2" "$3" lost $(($4 > $5 ? $4 - $5 : 0))
 }
 
 wait_drained() {
@@ -318,18 +355,22 @@ scenario_bulk() {
       log "bulk-warm/$variant run $run: $((t1 - t0)) ms"
     done
   done
-  log "bulk: the same $n entries written by the service's Redis client, one command at a time against batches of 100"
+  log "bulk: the same $n entries written by the service's Redis client, one command at a time against pipelined batches"
   local cp
   cp="target/test-classes:$(cat "$OUT/classpath.txt")"
   for run in $(seq 1 "$RUNS"); do
-    local json
-    json=$(java -Xmx256m -cp "$cp" dev.cachepatterns.bench.PipelinedWarmupBench \
-      "redis=redis://127.0.0.1:6379/$BENCH_REDIS_DB" "keys=$n" batch=100)
-    echo "$json" >>"$OUT/warmup.log"
-    for key in sequential_ms pipelined_ms pipelined_keys; do
-      record bulk-redis client "$run" "$key" "$("$PYTHON" -c "import json,sys; print(json.loads(sys.argv[1])['$key'])" "$json")"
+    # 100 is what a bulk read fills at most; 1000 is what a warm-up job would send.
+    for batch in 100 1000; do
+      local json
+      json=$(java -Xmx256m -cp "$cp" dev.cachepatterns.bench.PipelinedWarmupBench \
+        "redis=redis://127.0.0.1:6379/$BENCH_REDIS_DB" "keys=$n" "batch=$batch")
+      echo "$json" >>"$OUT/warmup.log"
+      for key in sequential_ms pipelined_ms pipelined_keys; do
+        record bulk-redis "batch-$batch" "$run" "$key" \
+          "$("$PYTHON" -c "import json,sys; print(json.loads(sys.argv[1])['$key'])" "$json")"
+      done
+      log "bulk-redis batch $batch run $run: $json"
     done
-    log "bulk-redis run $run: $json"
   done
 }
 

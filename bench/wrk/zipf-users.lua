@@ -2,10 +2,11 @@
 -- and WRITE_PERCENT (default 5) of the requests a PUT of the same user's profile (same email, so never a 409).
 -- Env: USERS (default 100000), ZIPF_S, WRITE_PERCENT. Rank 1 is the hottest id; ids are ranks shuffled by a fixed
 -- multiplier so the hot ids are spread over the id space.
+dofile("bench/wrk/zipf.lua")
 local users = tonumber(os.getenv("USERS") or "100000")
 local s = tonumber(os.getenv("ZIPF_S") or "0.99")
 local write_percent = tonumber(os.getenv("WRITE_PERCENT") or "5")
-local cdf = {}
+local cdf
 local counter = 0
 
 function setup(thread)
@@ -15,24 +16,7 @@ end
 
 function init(args)
   math.randomseed(4242 + id)
-  local sum = 0
-  for k = 1, users do
-    sum = sum + 1 / (k ^ s)
-    cdf[k] = sum
-  end
-  for k = 1, users do
-    cdf[k] = cdf[k] / sum
-  end
-end
-
-local function zipf_rank()
-  local u = math.random()
-  local lo, hi = 1, users
-  while lo < hi do
-    local mid = math.floor((lo + hi) / 2)
-    if cdf[mid] < u then lo = mid + 1 else hi = mid end
-  end
-  return lo
+  cdf = zipf_cdf(users, s)
 end
 
 local function id_of(rank)
@@ -41,7 +25,7 @@ local function id_of(rank)
 end
 
 request = function()
-  local id = id_of(zipf_rank())
+  local id = id_of(zipf_pick(cdf, users))
   if math.random(1, 100) <= write_percent then
     local body = string.format(
       '{"name":"User %d v%d","email":"user%d@example.com","avatarUrl":"https://img.example.com/u/%d.png"}',

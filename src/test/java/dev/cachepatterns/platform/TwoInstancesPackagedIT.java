@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -336,27 +335,9 @@ class TwoInstancesPackagedIT {
     }
 
     private int sendIncrements(String slug, String field, int count, boolean bothInstances) throws Exception {
-        Semaphore inFlight = new Semaphore(32);
-        AtomicInteger accepted = new AtomicInteger();
-        List<CompletableFuture<?>> replies = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            PackagedApp app = bothInstances && i % 2 == 1 ? b : a;
-            inFlight.acquire();
-            replies.add(http.sendAsync(
-                            HttpRequest.newBuilder(app.uri("/posts/" + slug + "/" + field))
-                                    .timeout(Duration.ofSeconds(30))
-                                    .POST(HttpRequest.BodyPublishers.noBody())
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((reply, failure) -> {
-                        inFlight.release();
-                        if (reply != null && reply.statusCode() == 202) {
-                            accepted.incrementAndGet();
-                        }
-                    }));
-        }
-        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-        return accepted.get();
+        String path = "/posts/" + slug + "/" + field;
+        return PackagedApp.acceptedPosts(
+                bothInstances ? List.of(a.uri(path), b.uri(path)) : List.of(a.uri(path)), count);
     }
 
     private long createUser(String name) {

@@ -11,15 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -124,25 +119,7 @@ class PostCrashRecoveryPackagedIT {
     }
 
     private int sendViews(String slug, int count) throws Exception {
-        Semaphore inFlight = new Semaphore(32);
-        AtomicInteger accepted = new AtomicInteger();
-        List<CompletableFuture<?>> replies = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            inFlight.acquire();
-            replies.add(http.sendAsync(
-                            HttpRequest.newBuilder(uri("/posts/" + slug + "/views"))
-                                    .POST(HttpRequest.BodyPublishers.noBody())
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((reply, failure) -> {
-                        inFlight.release();
-                        if (reply != null && reply.statusCode() == 202) {
-                            accepted.incrementAndGet();
-                        }
-                    }));
-        }
-        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-        return accepted.get();
+        return PackagedApp.acceptedPosts(List.of(uri("/posts/" + slug + "/views")), count);
     }
 
     private long viewsViaApi(String slug) throws Exception {

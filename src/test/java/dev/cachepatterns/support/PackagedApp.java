@@ -9,9 +9,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -100,6 +105,33 @@ public final class PackagedApp implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /**
+     * POSTs {@code count} empty bodies, round-robin over {@code targets}, at most 32 at a time, and returns how many
+     * were answered 202 (write-behind accepted them).
+     */
+    public static int acceptedPosts(List<URI> targets, int count) throws Exception {
+        Semaphore inFlight = new Semaphore(32);
+        AtomicInteger accepted = new AtomicInteger();
+        List<CompletableFuture<?>> replies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            replies.add(HTTP.sendAsync(
+                            HttpRequest.newBuilder(targets.get(i % targets.size()))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((reply, failure) -> {
+                        inFlight.release();
+                        if (reply != null && reply.statusCode() == 202) {
+                            accepted.incrementAndGet();
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        return accepted.get();
     }
 
     /** The status of a GET, or -1 when the app does not answer. */
