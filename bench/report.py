@@ -331,7 +331,7 @@ if wt or wb:
          [runs(sc, v, "rps") for sc in ("posts-views-hot", "posts-views", "posts-views-uniform")
           for v in ("write-behind", "synchronous")], "requests / s")
     axes[2].set_title("POST /posts/{slug}/views")
-    axes[2].tick_params(axis="x", labelsize=7)
+    axes[2].tick_params(axis="x", labelsize=7, labelrotation=35)
     save(fig, "writes.png")
 if top_r:
     fig, ax = plt.subplots(figsize=(6, 3.6))
