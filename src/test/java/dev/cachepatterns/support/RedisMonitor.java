@@ -3,11 +3,14 @@ package dev.cachepatterns.support;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.awaitility.Awaitility;
 
 /**
  * Records every command a Redis server executes ({@code MONITOR} on a connection of its own, read by a daemon thread),
@@ -59,21 +62,13 @@ public final class RedisMonitor implements AutoCloseable {
         try (RedisWire probe = RedisWire.connect(port)) {
             probe.call("ECHO", marker);
         }
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (Command command : commands) {
-                if (command.args().size() == 2 && command.args().get(1).equals(marker)) {
-                    return commands();
-                }
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new IllegalStateException("MONITOR did not deliver the marker within 10 s");
+        Awaitility.await("MONITOR delivers the marker")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> commands.stream()
+                        .anyMatch(command -> command.args().size() == 2
+                                && command.args().get(1).equals(marker)));
+        return commands();
     }
 
     /**
