@@ -16,7 +16,8 @@ fi
 npm ci --no-audit --no-fund --silent
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-QUARKUS_HTTP_PORT=$port java -jar "$root/target/quarkus-app/quarkus-run.jar" >"$root/target/browser-app.log" 2>&1 &
+# Demos on (they are off in a packaged app by default), and one plot point a second so the checks are quick.
+QUARKUS_HTTP_PORT=$port DEMO_ENABLED=true DASHBOARD_SERIES_INTERVAL=1s java -jar "$root/target/quarkus-app/quarkus-run.jar" >"$root/target/browser-app.log" 2>&1 &
 app=$!
 trap 'kill $app 2>/dev/null || true; wait $app 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

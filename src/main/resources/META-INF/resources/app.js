@@ -70,8 +70,19 @@ async function loadStats() {
   $('wb-dead').textContent = stats.writeBehind.dead;
 }
 
-$('board').addEventListener('change', followBoard);
-$('score-form').addEventListener('submit', addScore);
-followBoard();
+// The leaderboard panel belongs to the leaderboard example: a service made without it has no such route, and the
+// panel goes away instead of polling a 404.
+async function startBoard() {
+  const probe = await fetch('/leaderboards/global?limit=1');
+  if (probe.status === 404) {
+    $('leaderboard').hidden = true;
+    return;
+  }
+  $('board').addEventListener('change', followBoard);
+  $('score-form').addEventListener('submit', addScore);
+  followBoard();
+}
+
+startBoard().catch(() => {});
 loadStats().catch(() => {});
 setInterval(() => loadStats().catch(() => {}), 2000);

@@ -16,7 +16,7 @@ import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.cachepatterns.cache.Written;
+import dev.cachepatterns.cache.writethrough.Written;
 
 /**
  * Inventory API (write-through). Thin: validates input, the service picks the strategy. Writes answer with a {@code

@@ -6,9 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.cachepatterns.cache.WriteThrough;
-import dev.cachepatterns.cache.WriteThroughFactory;
-import dev.cachepatterns.cache.Written;
+import dev.cachepatterns.cache.writethrough.WriteThrough;
+import dev.cachepatterns.cache.writethrough.WriteThroughFactory;
+import dev.cachepatterns.cache.writethrough.Written;
 import dev.cachepatterns.platform.ProblemException;
 
 /**
@@ -52,9 +52,5 @@ public class InventoryService {
 
     static ProblemException notFound(String sku) {
         return ProblemException.notFound("No inventory item with sku " + sku);
-    }
-
-    WriteThrough<String, InventoryItem> cache() {
-        return cache;
     }
 }

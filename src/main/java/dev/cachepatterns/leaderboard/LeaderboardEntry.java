@@ -1,4 +1,10 @@
 package dev.cachepatterns.leaderboard;
 
-/** One line of a board's top N. */
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * One line of a board's top N.
+ * Registered for native reflection: it is also written as a server-sent event element.
+ */
+@RegisterForReflection
 public record LeaderboardEntry(long rank, String player, long score) {}

@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import dev.cachepatterns.cache.RefreshAheadSettings;
+import dev.cachepatterns.cache.refreshahead.RefreshAheadSettings;
 
 /** The {@code cache.leaderboards.*} section; the refresh-ahead defaults are documented on {@link RefreshAheadSettings}. */
 @ConfigMapping(prefix = "cache.leaderboards")

@@ -12,16 +12,18 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dev.cachepatterns.cache.PgSnapshot;
-import dev.cachepatterns.cache.RankedSetCache.Standing;
-import dev.cachepatterns.cache.RankedSetCache.Total;
+import dev.cachepatterns.cache.refreshahead.PgSnapshot;
+import dev.cachepatterns.cache.refreshahead.RankingSource;
+import dev.cachepatterns.cache.refreshahead.Standing;
+import dev.cachepatterns.cache.refreshahead.Total;
+import dev.cachepatterns.cache.refreshahead.Totals;
 
-/** Score events in Postgres, and the per-board aggregates computed from them (the columns are collated "C"). */
+/**
+ * Score events in Postgres, and the per-board aggregates computed from them (the columns are collated "C"): the source
+ * of the leaderboard rankings.
+ */
 @ApplicationScoped
-public class ScoreEventRepository {
-
-    /** All players' totals of one board, and the snapshot they were taken under. */
-    public record BoardTotals(PgSnapshot snapshot, List<Total> totals) {}
+public class ScoreEventRepository implements RankingSource {
 
     private static final String TOTALS =
             "SELECT player, SUM(points)::bigint AS total FROM score_events WHERE board = $1 GROUP BY player";
@@ -41,7 +43,8 @@ public class ScoreEventRepository {
     }
 
     /** Every player's total on {@code board}, read in one snapshot that is returned with them. */
-    public Uni<BoardTotals> totals(String board) {
+    @Override
+    public Uni<Totals> totals(String board) {
         return pool.withTransaction(connection -> connection
                 .query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute()
@@ -57,11 +60,12 @@ public class ScoreEventRepository {
                             for (Row row : rows) {
                                 totals.add(new Total(row.getString("player"), row.getLong("total")));
                             }
-                            return new BoardTotals(snapshot, totals);
+                            return new Totals(snapshot, totals);
                         })));
     }
 
     /** The first {@code limit} players: highest total first, equal totals by player name (byte order). */
+    @Override
     public Uni<List<Standing>> top(String board, int limit) {
         return pool.preparedQuery(TOTALS + " ORDER BY total DESC, player LIMIT $2")
                 .execute(Tuple.of(board, limit))
@@ -76,6 +80,7 @@ public class ScoreEventRepository {
     }
 
     /** One player's total and rank, empty when the player has no event on the board. */
+    @Override
     public Uni<Optional<Standing>> standing(String board, String player) {
         return pool.preparedQuery("WITH totals AS (" + TOTALS + ")"
                         + " SELECT me.total, 1 + (SELECT count(*) FROM totals t WHERE t.total > me.total"

@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.cachepatterns.cache.RedisGuard;
+import dev.cachepatterns.cache.redis.RedisGuard;
 
 /** Cache statistics for the page at {@code /}; Prometheus at {@code /q/metrics} remains the source for monitoring. */
 @Path("/dashboard/stats")

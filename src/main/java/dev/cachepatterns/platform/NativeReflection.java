@@ -2,27 +2,14 @@ package dev.cachepatterns.platform;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-import dev.cachepatterns.inventory.InventoryItem;
-import dev.cachepatterns.leaderboard.Leaderboard;
-import dev.cachepatterns.leaderboard.LeaderboardEntry;
-import dev.cachepatterns.leaderboard.PlayerScore;
-import dev.cachepatterns.posts.Post;
-import dev.cachepatterns.users.User;
-
 /**
- * Types that Jackson reads or writes outside a REST method signature, registered for reflection so a native image
- * (de)serializes them too. Quarkus registers the types of resource methods by itself; values cached as JSON by
- * {@code cache/JsonCodec} and bodies written by exception mappers are not seen that way. A new cached record type goes
- * here (or gets {@code @RegisterForReflection} itself); the native integration tests catch one that is missing.
+ * Platform types that Jackson writes outside a REST method signature (bodies written by exception mappers, the page's
+ * statistics), registered for reflection so a native image serializes them too. Quarkus registers the types of resource
+ * methods by itself; a value cached as JSON by the cache layer is not seen that way, so each example registers its own
+ * cached records with {@code @RegisterForReflection} (nothing here may name an example: examples can be deleted).
  */
 @RegisterForReflection(
         targets = {
-            User.class,
-            InventoryItem.class,
-            Post.class,
-            Leaderboard.class,
-            LeaderboardEntry.class,
-            PlayerScore.class,
             DashboardStats.class,
             DashboardStats.CacheStats.class,
             DashboardStats.WriteBehindStats.class,

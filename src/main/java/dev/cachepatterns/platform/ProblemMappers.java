@@ -21,7 +21,7 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import dev.cachepatterns.cache.LoadRejectedException;
+import dev.cachepatterns.cache.core.LoadRejectedException;
 
 /**
  * Maps every failure to an RFC 7807 problem. Bad input is a 4xx with a useful detail; an unavailable database is a 503

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.cachepatterns.cache.RedisGuard;
+import dev.cachepatterns.cache.redis.RedisGuard;
 
 /**
  * Reports the Redis circuit in readiness without failing it: reads degrade to Postgres while Redis is down, so taking

@@ -1,6 +1,5 @@
 package dev.cachepatterns.platform;
 
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +15,8 @@ import io.vertx.core.Vertx;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import dev.cachepatterns.cache.RedisGuard;
+import dev.cachepatterns.cache.redis.RedisGuard;
+import dev.cachepatterns.cache.redis.RedisInfo;
 
 /**
  * Publishes the Redis server's own statistics (from {@code INFO}) next to the service's metrics, so one Prometheus
@@ -48,7 +48,7 @@ public class RedisInfoMetrics {
     private final AtomicBoolean registered = new AtomicBoolean();
     private final AtomicBoolean retryPending = new AtomicBoolean();
 
-    private volatile RedisInfo last = RedisInfo.UNKNOWN;
+    private volatile Sample last = Sample.UNKNOWN;
     private volatile boolean lastPollFailed = true;
     private long timerId = -1;
 
@@ -119,7 +119,7 @@ public class RedisInfoMetrics {
             return;
         }
         guard.call(() -> redis.execute("INFO"))
-                .map(response -> RedisInfo.parse(response.toString()))
+                .map(response -> Sample.of(RedisInfo.parse(response.toString())))
                 .subscribe()
                 .with(
                         info -> {
@@ -149,7 +149,7 @@ public class RedisInfoMetrics {
     }
 
     /** The sampled values; a field INFO did not report keeps its previous value. */
-    record RedisInfo(
+    record Sample(
             double usedMemory,
             double maxMemory,
             double connectedClients,
@@ -157,40 +157,20 @@ public class RedisInfoMetrics {
             double keyspaceHits,
             double keyspaceMisses) {
 
-        static final RedisInfo UNKNOWN = new RedisInfo(Double.NaN, Double.NaN, Double.NaN, 0, 0, 0);
+        static final Sample UNKNOWN = new Sample(Double.NaN, Double.NaN, Double.NaN, 0, 0, 0);
 
-        static RedisInfo parse(String info) {
-            Map<String, String> fields = new java.util.HashMap<>();
-            for (String line : info.split("\r?\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && !line.startsWith("#")) {
-                    fields.put(
-                            line.substring(0, colon), line.substring(colon + 1).trim());
-                }
-            }
-            return new RedisInfo(
-                    number(fields, "used_memory"),
-                    number(fields, "maxmemory"),
-                    number(fields, "connected_clients"),
-                    number(fields, "evicted_keys"),
-                    number(fields, "keyspace_hits"),
-                    number(fields, "keyspace_misses"));
+        static Sample of(RedisInfo info) {
+            return new Sample(
+                    info.number("used_memory"),
+                    info.number("maxmemory"),
+                    info.number("connected_clients"),
+                    info.number("evicted_keys"),
+                    info.number("keyspace_hits"),
+                    info.number("keyspace_misses"));
         }
 
-        private static double number(Map<String, String> fields, String name) {
-            String value = fields.get(name);
-            if (value == null) {
-                return Double.NaN;
-            }
-            try {
-                return Double.parseDouble(value);
-            } catch (NumberFormatException e) {
-                return Double.NaN;
-            }
-        }
-
-        RedisInfo mergedWith(RedisInfo next) {
-            return new RedisInfo(
+        Sample mergedWith(Sample next) {
+            return new Sample(
                     pick(next.usedMemory, usedMemory),
                     pick(next.maxMemory, maxMemory),
                     pick(next.connectedClients, connectedClients),

@@ -15,8 +15,8 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dev.cachepatterns.cache.Loader;
-import dev.cachepatterns.cache.WriteBehindSink;
+import dev.cachepatterns.cache.core.Loader;
+import dev.cachepatterns.cache.writebehind.WriteBehindSink;
 
 /** Posts in Postgres. Loader of the posts cache and sink of the views/likes write-behind. */
 @ApplicationScoped

@@ -6,20 +6,23 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
-import dev.cachepatterns.cache.CacheAside;
-import dev.cachepatterns.cache.CacheAsideFactory;
-import dev.cachepatterns.cache.CachedCopies;
-import dev.cachepatterns.cache.WriteBehind;
-import dev.cachepatterns.cache.WriteBehindFactory;
-import dev.cachepatterns.cache.WriteBehindRejectedException;
+import dev.cachepatterns.cache.aside.CacheAside;
+import dev.cachepatterns.cache.aside.CacheAsideFactory;
+import dev.cachepatterns.cache.writebehind.CachedCopies;
+import dev.cachepatterns.cache.writebehind.WriteBehind;
+import dev.cachepatterns.cache.writebehind.WriteBehindFactory;
+import dev.cachepatterns.cache.writebehind.WriteBehindRejectedException;
 import dev.cachepatterns.platform.ProblemException;
 
 /**
  * Posts: the post itself on cache-aside (read often, never edited here), views and likes on write-behind (written far
  * more often than a row should be updated). A read adds the accepted but unflushed increments to the cached counts.
+ * Created at start, so the write-behind flusher runs from the start too (a backlog left by a previous run is flushed).
  */
+@Startup
 @ApplicationScoped
 public class PostService {
 
@@ -44,7 +47,7 @@ public class PostService {
                 config,
                 List.of(PostRepository.VIEWS, PostRepository.LIKES),
                 repository,
-                new CachedCopies(cache::keyOf, slugs -> cache.getAll(slugs).replaceWithVoid()));
+                CachedCopies.of(cache));
     }
 
     /** The post with its counts including unflushed increments (Postgres counts alone when Redis is down). */
@@ -75,14 +78,6 @@ public class PostService {
                         .flatMap(accepted -> accepted.queued()
                                 ? Uni.createFrom().item(engagementOf(withPending(post, accepted.pending())))
                                 : repository.load(slug).map(fresh -> engagementOf(fresh.orElse(post)))));
-    }
-
-    WriteBehind engagement() {
-        return engagement;
-    }
-
-    CacheAside<String, Post> cache() {
-        return cache;
     }
 
     private static Post withPending(Post post, Map<String, Long> pending) {

@@ -3,7 +3,7 @@ package dev.cachepatterns.posts;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import dev.cachepatterns.cache.WriteBehindSettings;
+import dev.cachepatterns.cache.writebehind.WriteBehindSettings;
 
 /** The {@code write-behind.posts.*} section; defaults documented on {@link WriteBehindSettings}. */
 @ConfigMapping(prefix = "write-behind.posts")

@@ -13,7 +13,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dev.cachepatterns.cache.Loader;
+import dev.cachepatterns.cache.core.Loader;
 
 /** Users in Postgres, through the reactive client. Also the loader of the users cache. */
 @ApplicationScoped

@@ -9,8 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.cachepatterns.cache.CacheAside;
-import dev.cachepatterns.cache.CacheAsideFactory;
+import dev.cachepatterns.cache.aside.CacheAside;
+import dev.cachepatterns.cache.aside.CacheAsideFactory;
 
 /**
  * Users on cache-aside: profiles are read far more often than written, and a profile that is stale for at most one
@@ -19,12 +19,15 @@ import dev.cachepatterns.cache.CacheAsideFactory;
 @ApplicationScoped
 public class UserService {
 
+    /** The {@code cache} tag of this cache's meters. */
+    static final String CACHE = "users";
+
     private final UserRepository repository;
     private final CacheAside<Long, User> cache;
 
     public UserService(UserRepository repository, CacheAsideFactory caches, UsersCacheConfig config) {
         this.repository = repository;
-        this.cache = caches.create("users", config, User.class, repository, String::valueOf);
+        this.cache = caches.create(CACHE, config, User.class, repository, String::valueOf);
     }
 
     public Uni<Optional<User>> find(long id) {
@@ -52,10 +55,6 @@ public class UserService {
 
     public Uni<Boolean> delete(long id) {
         return repository.delete(id).call(deleted -> cache.evict(id));
-    }
-
-    CacheAside<Long, User> cache() {
-        return cache;
     }
 
     private static List<User> orderedAsAsked(List<Long> ids, Map<Long, User> found) {

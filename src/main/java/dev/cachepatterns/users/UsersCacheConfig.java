@@ -2,8 +2,8 @@ package dev.cachepatterns.users;
 
 import io.smallrye.config.ConfigMapping;
 
-import dev.cachepatterns.cache.CacheSettings;
+import dev.cachepatterns.cache.aside.CacheAsideSettings;
 
-/** The {@code cache.users.*} section; defaults documented on {@link CacheSettings}. */
+/** The {@code cache.users.*} section; defaults documented on {@link CacheAsideSettings}. */
 @ConfigMapping(prefix = "cache.users")
-public interface UsersCacheConfig extends CacheSettings {}
+public interface UsersCacheConfig extends CacheAsideSettings {}

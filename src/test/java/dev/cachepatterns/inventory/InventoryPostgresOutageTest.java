@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.support.OwnPostgresResource;
@@ -34,14 +35,14 @@ class InventoryPostgresOutageTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    InventoryService service;
+    @ConfigProperty(name = "cache.inventory.key-prefix")
+    String keyPrefix;
 
     @Test
     void writesAnswer503AndLeaveTheCacheUnchangedWhilePostgresIsDown() {
         String sku = InventoryApi.uniqueSku("PGDOWN");
         InventoryApi.put(sku, "Before", 10).statusCode(200).header("Cache-Write", "stored");
-        String key = service.cache().keyOf(sku);
+        String key = keyPrefix + ":" + sku;
         Map<String, String> before = redis.hash(String.class).hgetall(key);
         assertThat(before).containsEntry("v", "1");
 

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
@@ -17,16 +16,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
-import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.cachepatterns.cache.CacheWrite;
-import dev.cachepatterns.cache.Loader;
-import dev.cachepatterns.cache.WriteThrough;
-import dev.cachepatterns.cache.WriteThroughFactory;
-import dev.cachepatterns.cache.Written;
+import dev.cachepatterns.cache.writethrough.WriteThroughFactory;
 import dev.cachepatterns.support.Metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,8 +35,8 @@ class InventoryWriteThroughTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    InventoryService service;
+    @ConfigProperty(name = "cache.inventory.key-prefix")
+    String keyPrefix;
 
     @Inject
     InventoryRepository repository;
@@ -64,7 +58,7 @@ class InventoryWriteThroughTest {
     }
 
     private String keyOf(String sku) {
-        return service.cache().keyOf(sku);
+        return keyPrefix + ":" + sku;
     }
 
     private Map<String, String> entry(String sku) {
@@ -134,93 +128,6 @@ class InventoryWriteThroughTest {
         assertThat(entry(sku)).containsEntry("v", "51");
         assertThat(entry(sku).get("json")).contains("\"quantity\":0");
         InventoryApi.get(sku).statusCode(200).body("quantity", equalTo(0)).body("version", equalTo(51));
-    }
-
-    @Test
-    void aWriterRacingASlowerWriterNeverLeavesTheOlderVersionCached() {
-        String sku = InventoryApi.uniqueSku("SLOW");
-        InventoryApi.put(sku, "Original", 1).statusCode(200);
-        WriteThrough<String, InventoryItem> cache = service.cache();
-        CompletableFuture<Written<InventoryItem>> fastFinished = new CompletableFuture<>();
-
-        // The slow writer commits v2, then its cache update waits until the fast writer has finished completely.
-        Uni<InventoryItem> slowCommit = repository
-                .upsert(sku, new InventoryInput("Slow", 2))
-                .call(() -> Uni.createFrom().completionStage(fastFinished));
-        CompletableFuture<Written<InventoryItem>> slow =
-                cache.write(sku, slowCommit).subscribeAsCompletionStage();
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(5))
-                .until(() -> inPostgres(sku).version() == 2);
-
-        Written<InventoryItem> fast = cache.write(sku, repository.upsert(sku, new InventoryInput("Fast", 3)))
-                .await()
-                .atMost(Duration.ofSeconds(5));
-        assertThat(fast).isEqualTo(new Written<>(new InventoryItem(sku, "Fast", 3, 3), CacheWrite.STORED));
-        fastFinished.complete(fast);
-
-        Written<InventoryItem> slowResult = slow.join();
-        assertThat(slowResult.value().version()).isEqualTo(2);
-        // The cache holds a newer version than the slow writer's, which counts as stored for it.
-        assertThat(slowResult.cache()).isEqualTo(CacheWrite.STORED);
-        assertThat(entry(sku)).containsEntry("v", "3");
-        InventoryApi.get(sku).statusCode(200).body("name", equalTo("Fast")).body("version", equalTo(3));
-    }
-
-    @Test
-    void aReadThatLoadedTheOldRowBeforeAWriteCannotFillItAfterTheWrite() {
-        String sku = InventoryApi.uniqueSku("FILL");
-        InventoryApi.put(sku, "Before", 5).statusCode(200);
-        redis.key().del(keyOf(sku));
-        CompletableFuture<Void> loadStarted = new CompletableFuture<>();
-        CompletableFuture<Void> writeDone = new CompletableFuture<>();
-        // A reader whose load returns the row as it was, but only after the write has gone through.
-        Loader<String, InventoryItem> slowLoader = new Loader<>() {
-            @Override
-            public Uni<Optional<InventoryItem>> load(String key) {
-                return repository
-                        .load(key)
-                        .invoke(() -> loadStarted.complete(null))
-                        .call(() -> Uni.createFrom().completionStage(writeDone));
-            }
-
-            @Override
-            public Uni<Map<String, InventoryItem>> loadAll(List<String> keys) {
-                return repository.loadAll(keys);
-            }
-        };
-        WriteThrough<String, InventoryItem> slowReader = factory.create(
-                "inventory-slow-reader", config, InventoryItem.class, slowLoader, s -> s, InventoryItem::version);
-
-        CompletableFuture<Optional<InventoryItem>> read = slowReader.get(sku).subscribeAsCompletionStage();
-        loadStarted.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
-        InventoryApi.put(sku, "After", 4).statusCode(200).header("Cache-Write", "stored");
-        writeDone.complete(null);
-
-        assertThat(read.join()).map(InventoryItem::version).contains(1L);
-        assertThat(entry(sku)).containsEntry("v", "2");
-        InventoryApi.get(sku).statusCode(200).body("name", equalTo("After")).body("version", equalTo(2));
-    }
-
-    @Test
-    void aColdKeyReadByManyAtOnceIsLoadedOnce() {
-        String sku = InventoryApi.uniqueSku("COLD");
-        InventoryApi.put(sku, "Cold", 3).statusCode(200);
-        redis.key().del(keyOf(sku));
-        double loadsBefore = metrics.loads("inventory");
-        HttpClient client = HttpClient.newBuilder().build();
-        HttpRequest request = HttpRequest.newBuilder(inventoryUri.resolve("/inventory/" + sku))
-                .GET()
-                .build();
-
-        List<CompletableFuture<HttpResponse<String>>> responses = IntStream.range(0, 100)
-                .mapToObj(i -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .toList();
-
-        assertThat(responses).allSatisfy(r -> assertThat(r.join().statusCode()).isEqualTo(200));
-        assertThat(responses)
-                .allSatisfy(r -> assertThat(r.join().body()).contains("\"name\":\"Cold\"", "\"version\":1"));
-        assertThat(metrics.loads("inventory")).isEqualTo(loadsBefore + 1);
     }
 
     @Test

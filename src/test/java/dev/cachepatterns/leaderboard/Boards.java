@@ -79,4 +79,14 @@ final class Boards {
     static double refreshes(MeterRegistry registry) {
         return refreshes(registry, "read") + refreshes(registry, "schedule");
     }
+
+    /** Where a board's cached ranking lives (docs/refresh-ahead.md): {@code <prefix>:{<board>}:scores}. */
+    static String scoresKey(String keyPrefix, String board) {
+        return keyPrefix + ":{" + board + "}:scores";
+    }
+
+    /** The key that exists exactly while a board is cached, with its TTL: {@code <prefix>:{<board>}:refreshed-at}. */
+    static String refreshedAtKey(String keyPrefix, String board) {
+        return keyPrefix + ":{" + board + "}:refreshed-at";
+    }
 }

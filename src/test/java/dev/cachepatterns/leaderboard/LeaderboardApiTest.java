@@ -18,6 +18,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -31,8 +32,8 @@ import static org.hamcrest.Matchers.notNullValue;
 @QuarkusTest
 class LeaderboardApiTest {
 
-    @Inject
-    LeaderboardService service;
+    @ConfigProperty(name = "cache.leaderboards.key-prefix")
+    String keyPrefix;
 
     @Inject
     RedisDataSource redis;
@@ -93,7 +94,7 @@ class LeaderboardApiTest {
                     .body("score", equalTo(7));
             Awaitility.await()
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> redis.key().exists(service.refreshAhead().refreshedAtKey(board)));
+                    .until(() -> redis.key().exists(Boards.refreshedAtKey(keyPrefix, board)));
         }
         given().get("/leaderboards/{board}?limit=2", board)
                 .then()
@@ -113,7 +114,7 @@ class LeaderboardApiTest {
         // The empty board is cached too (no set, but its refreshed-at marker), so it stops costing a query per read.
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> redis.key().exists(service.refreshAhead().refreshedAtKey(board)));
+                .until(() -> redis.key().exists(Boards.refreshedAtKey(keyPrefix, board)));
         given().get("/leaderboards/{board}", board).then().statusCode(200).body("entries", empty());
         Boards.submit(board, "first", 1);
         given().get("/leaderboards/{board}", board).then().statusCode(200).body("entries.player", contains("first"));

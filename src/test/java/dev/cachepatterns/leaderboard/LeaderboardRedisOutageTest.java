@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.support.Metrics;
@@ -33,8 +34,8 @@ class LeaderboardRedisOutageTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    LeaderboardService service;
+    @ConfigProperty(name = "cache.leaderboards.key-prefix")
+    String keyPrefix;
 
     @Test
     void boardsAreServedFromPostgresWhileRedisIsDownAndScoresSubmittedMeanwhileAreNotLost() {
@@ -45,7 +46,7 @@ class LeaderboardRedisOutageTest {
         given().get("/leaderboards/{board}", board).then().statusCode(200);
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> redis.key().exists(service.refreshAhead().refreshedAtKey(board)));
+                .until(() -> redis.key().exists(Boards.refreshedAtKey(keyPrefix, board)));
 
         OwnRedisResource.server().stop();
         double fallbacksBefore = metrics.fallbacks(LeaderboardService.CACHE);
@@ -80,8 +81,7 @@ class LeaderboardRedisOutageTest {
                 .pollInterval(Duration.ofMillis(250))
                 .untilAsserted(() -> {
                     given().get("/leaderboards/{board}", board).then().statusCode(200);
-                    assertThat(redis.sortedSet(String.class)
-                                    .zscore(service.rankedSets().scoresKey(board), "bob"))
+                    assertThat(redis.sortedSet(String.class).zscore(Boards.scoresKey(keyPrefix, board), "bob"))
                             .hasValue(-35.0);
                 });
         double hitsBefore = metrics.gets(LeaderboardService.CACHE, "hit");

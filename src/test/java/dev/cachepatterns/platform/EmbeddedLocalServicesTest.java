@@ -1,20 +1,26 @@
 package dev.cachepatterns.platform;
 
+import java.time.Duration;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Pool;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import dev.cachepatterns.cache.aside.CacheAside;
+import dev.cachepatterns.cache.aside.CacheAsideFactory;
+import dev.cachepatterns.support.MemoryCache;
 import dev.cachepatterns.support.RedisServer;
-import dev.cachepatterns.support.Users;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 /**
  * With nothing listening on the ports where Postgres and Redis usually are (and no container engine here), the service
@@ -36,6 +42,15 @@ class EmbeddedLocalServicesTest {
         }
     }
 
+    @Inject
+    Pool pool;
+
+    @Inject
+    CacheAsideFactory caches;
+
+    @Inject
+    MeterRegistry registry;
+
     @Test
     void servesFromEmbeddedPostgresAndRedis() {
         // An explicit datasource URL in the environment (the per-developer database of a shared machine) outranks the
@@ -50,9 +65,24 @@ class EmbeddedLocalServicesTest {
         assertThat(System.getProperty("local-services.embedded.postgres-port")).isNotBlank();
         assertThat(System.getProperty("local-services.embedded.redis-port")).isNotBlank();
 
-        long id = Users.create("Embedded");
-        given().get("/users/{id}", id).then().statusCode(200).body("name", equalTo("Embedded"));
-        given().get("/users/{id}", id).then().statusCode(200).body("name", equalTo("Embedded"));
+        // The schema was migrated into the embedded Postgres, and the embedded Redis answers the cache layer.
+        assertThat(pool.query("SELECT count(*) FROM flyway_schema_history WHERE success")
+                        .execute()
+                        .await()
+                        .atMost(Duration.ofSeconds(10))
+                        .iterator()
+                        .next()
+                        .getLong(0))
+                .isPositive();
+        CacheAside<Long, String> cache = MemoryCache.create(caches, "embedded-test");
+        assertThat(cache.get(5L).await().atMost(Duration.ofSeconds(10))).contains("value-5");
+        assertThat(cache.get(5L).await().atMost(Duration.ofSeconds(10))).contains("value-5");
+        assertThat(registry.find("cache.gets")
+                        .tag("cache", "embedded-test")
+                        .tag("result", "hit")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         given().get("/q/health/ready").then().statusCode(200);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cachepatterns.platform;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -7,21 +8,27 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import jakarta.inject.Inject;
+
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-import dev.cachepatterns.support.Users;
+import dev.cachepatterns.cache.aside.CacheAside;
+import dev.cachepatterns.cache.aside.CacheAsideFactory;
+import dev.cachepatterns.support.MemoryCache;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Cache hits and misses log nothing at INFO: at tens of thousands of reads a second, a line per read is an outage. */
 @QuarkusTest
 class QuietHitPathTest {
 
+    @Inject
+    CacheAsideFactory caches;
+
     @Test
     void readsThroughTheCacheWriteNoLogLinesAtInfo() {
-        long id = Users.create("Quiet Reader");
+        CacheAside<Long, String> cache = MemoryCache.create(caches, "quiet-test");
         List<LogRecord> records = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override
@@ -43,9 +50,16 @@ class QuietHitPathTest {
         root.addHandler(capture);
         try {
             for (int i = 0; i < 20; i++) {
-                given().get("/users/{id}", id).then().statusCode(200);
+                assertThat(cache.get(7L).await().atMost(Duration.ofSeconds(5))).contains("value-7");
+                assertThat(cache.getJson(7L).await().atMost(Duration.ofSeconds(5)))
+                        .isPresent();
             }
-            given().get("/users/{id}", 900_000_000_000_000_007L).then().statusCode(404);
+            for (int i = 0; i < 3; i++) {
+                assertThat(cache.get(1_000_007L).await().atMost(Duration.ofSeconds(5)))
+                        .isEmpty();
+            }
+            assertThat(cache.getAll(List.of(7L, 8L, 1_000_008L)).await().atMost(Duration.ofSeconds(5)))
+                    .hasSize(2);
         } finally {
             root.removeHandler(capture);
         }

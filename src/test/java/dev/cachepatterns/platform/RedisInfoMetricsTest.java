@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -11,8 +13,10 @@ import io.quarkus.test.junit.TestProfile;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.cachepatterns.cache.aside.CacheAside;
+import dev.cachepatterns.cache.aside.CacheAsideFactory;
+import dev.cachepatterns.support.MemoryCache;
 import dev.cachepatterns.support.RedisServer;
-import dev.cachepatterns.support.Users;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +56,9 @@ class RedisInfoMetricsTest {
         }
     }
 
+    @Inject
+    CacheAsideFactory caches;
+
     @Test
     void redisServerStatisticsAreExposedWithPlausibleValues() {
         Awaitility.await()
@@ -74,9 +81,9 @@ class RedisInfoMetricsTest {
                 PrometheusText.sample(text, "redis_keyspace_hits_total").orElseThrow();
 
         // A cache hit of the service is a keyspace hit on the server.
-        long id = Users.create("Info Hit");
-        given().get("/users/{id}", id).then().statusCode(200);
-        given().get("/users/{id}", id).then().statusCode(200);
+        CacheAside<Long, String> cache = MemoryCache.create(caches, "info-test");
+        cache.get(3L).await().atMost(Duration.ofSeconds(5));
+        cache.get(3L).await().atMost(Duration.ofSeconds(5));
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(PrometheusText.value("redis_keyspace_hits_total"))

@@ -21,11 +21,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import dev.cachepatterns.support.Posts;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,8 +46,8 @@ class PostApiTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    PostService service;
+    @ConfigProperty(name = "write-behind.posts.key-prefix")
+    String writeBehindPrefix;
 
     @TestHTTPResource("/posts")
     URI postsUri;
@@ -93,7 +92,7 @@ class PostApiTest {
         given().get("/posts/{slug}", slug).then().statusCode(404).contentType("application/problem+json");
         given().post("/posts/{slug}/views", slug).then().statusCode(404);
         given().post("/posts/{slug}/likes", slug).then().statusCode(404);
-        assertThat(redis.hash(String.class).hgetall(service.engagement().pendingKey()))
+        assertThat(redis.hash(String.class).hgetall(writeBehindPrefix + ":pending"))
                 .doesNotContainKey(slug + ":views");
     }
 
@@ -178,8 +177,8 @@ class PostApiTest {
                 .untilAsserted(() -> assertThat(countsInPostgres(slug)).containsExactly((long) views, (long) likes));
         Awaitility.await()
                 .atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(redis.hash(String.class)
-                                .hmget(service.engagement().pendingKey(), slug + ":views"))
+                .untilAsserted(() -> assertThat(
+                                redis.hash(String.class).hmget(writeBehindPrefix + ":pending", slug + ":views"))
                         .containsEntry(slug + ":views", null));
         given().get("/posts/{slug}", slug)
                 .then()

@@ -4,23 +4,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
+
+import dev.cachepatterns.support.examples.Endpoint;
+import dev.cachepatterns.support.examples.Examples;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The secure defaults users rely on (docs/security.md): no operational endpoint changes state (so none needs a role),
- * and every write endpoint refuses a body over 64 KiB with 413 before parsing it.
+ * and every write endpoint of the examples present refuses a body over 64 KiB with 413 before parsing it.
  */
 @QuarkusTest
 class SecurityDefaultsTest {
 
-    /** The example resources: the only places where a request may change state. */
-    private static final Set<String> DATA_ROOTS = Set.of("/users", "/inventory", "/posts", "/leaderboards");
+    /** The example resources present: the only places where a request may change state. */
+    private static final Set<String> DATA_ROOTS = Examples.writeEndpoints().stream()
+            .map(endpoint -> "/" + endpoint.path().split("/")[1])
+            .collect(Collectors.toSet());
 
     @Test
     void onlyTheDataResourcesAcceptStateChangingMethods() {
@@ -37,30 +43,38 @@ class SecurityDefaultsTest {
 
         assertThat(paths).containsKey("/dashboard/stats");
         assertThat(changing)
-                .isNotEmpty()
+                .hasSizeGreaterThanOrEqualTo(Examples.writeEndpoints().size());
+        assertThat(changing)
                 .allSatisfy(route -> assertThat(DATA_ROOTS)
                         .anyMatch(
                                 root -> route.substring(route.indexOf(' ') + 1).startsWith(root + "/")
                                         || route.endsWith(" " + root)));
         given().post("/dashboard/stats").then().statusCode(405);
         given().delete("/dashboard/stats").then().statusCode(405);
+        given().post("/dashboard/series").then().statusCode(405);
+    }
+
+    @Test
+    void theDemosThatChangeStateDoNotExistUnlessEnabled() {
+        // Hidden from the OpenAPI document and off by default (demo.enabled): outside dev mode, 404 like any unknown
+        // path.
+        given().get("/demo").then().statusCode(404);
+        for (String demo : List.of("stampede", "absent-burst", "write-behind-burst", "leaderboard-refresh")) {
+            given().post("/demo/" + demo).then().statusCode(404);
+        }
     }
 
     @Test
     void everyWriteEndpointRefusesAnOversizeBody() {
         String big = "{\"name\":\"" + "x".repeat(65 * 1024) + "\"}";
-        for (String[] route : List.of(
-                new String[] {"POST", "/users"},
-                new String[] {"PUT", "/users/1"},
-                new String[] {"PUT", "/inventory/SKU-1"},
-                new String[] {"POST", "/inventory/SKU-1/reservations"},
-                new String[] {"POST", "/posts"},
-                new String[] {"POST", "/leaderboards/global/scores"})) {
-            given().contentType(ContentType.JSON)
-                    .body(big)
-                    .request(route[0], route[1])
-                    .then()
-                    .statusCode(413);
+        for (Endpoint endpoint : Examples.writeEndpoints()) {
+            if (endpoint.body() != null) {
+                given().contentType(ContentType.JSON)
+                        .body(big)
+                        .request(endpoint.method(), endpoint.path())
+                        .then()
+                        .statusCode(413);
+            }
         }
     }
 }

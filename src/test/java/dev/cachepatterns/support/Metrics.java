@@ -1,6 +1,7 @@
 package dev.cachepatterns.support;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** Reads the cache counters the way the design counts database reads. */
@@ -23,6 +24,12 @@ public final class Metrics {
     public double fallbacks(String cache) {
         Counter counter = registry.find("cache.fallbacks").tag("cache", cache).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    /** Keys a write-through cache could neither update nor invalidate after a write ({@code cache_untrusted_keys}). */
+    public double untrustedKeys(String cache) {
+        Gauge gauge = registry.find("cache.untrusted.keys").tag("cache", cache).gauge();
+        return gauge == null ? 0 : gauge.value();
     }
 
     /** The sum of every counter called {@code name}, whatever its tags (e.g. all caches' fallbacks). */

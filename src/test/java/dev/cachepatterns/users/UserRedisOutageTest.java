@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import dev.cachepatterns.support.Metrics;
 import dev.cachepatterns.support.OwnRedisProfile;
 import dev.cachepatterns.support.OwnRedisResource;
-import dev.cachepatterns.support.Users;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,0 @@
-package dev.cachepatterns.cache;
-
-/** A committed write-through value and what happened to its cache entry. */
-public record Written<V>(V value, CacheWrite cache) {}

@@ -1,0 +1,303 @@
+package dev.cachepatterns.cache.aside;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import org.jboss.logging.Logger;
+
+import dev.cachepatterns.cache.core.CacheKeys;
+import dev.cachepatterns.cache.core.CacheLookup;
+import dev.cachepatterns.cache.core.CacheMetrics;
+import dev.cachepatterns.cache.core.DistributedLock;
+import dev.cachepatterns.cache.core.FillSignals;
+import dev.cachepatterns.cache.core.JsonCodec;
+import dev.cachepatterns.cache.core.LoadLimiter;
+import dev.cachepatterns.cache.core.LoadOnMiss;
+import dev.cachepatterns.cache.core.Loader;
+import dev.cachepatterns.cache.core.SingleFlight;
+import dev.cachepatterns.cache.core.TtlPolicy;
+import dev.cachepatterns.cache.redis.MultiKeyCommands;
+import dev.cachepatterns.cache.redis.RedisGuard;
+import dev.cachepatterns.cache.redis.RedisUnavailableException;
+
+/**
+ * Cache-aside (lazy loading): reads look in Redis first and, on a miss, load from the source and fill Redis; writes go
+ * to the source and then invalidate (and optionally re-warm) the entry.
+ *
+ * <p>Consistency: eventual. A reader that loaded an old row just before a write may fill the entry after the writer's
+ * invalidation; that stale value lives at most one TTL. Use write-through where that is unacceptable.
+ *
+ * <p>Stampedes: concurrent misses on one key share one load in this JVM ({@link SingleFlight}) and across instances
+ * ({@link DistributedLock}); instances that lose the lock race wait for the winner's fill announcement ({@link
+ * FillSignals}) for at most {@code lock-wait}, then load by themselves. This miss path is {@link LoadOnMiss}, shared
+ * with write-through.
+ *
+ * <p>Failures: every Redis call has a time-out and goes through the shared circuit breaker. When Redis fails, reads are
+ * served by the loader (counted in {@code cache_fallbacks_total}), still single-flighted per key and bounded by the
+ * {@link LoadLimiter}; invalidations that cannot reach Redis are counted and the entry expires with its TTL. Loader
+ * failures are passed to the caller unchanged.
+ */
+public final class CacheAside<K, V> {
+
+    private static final Logger LOG = Logger.getLogger(CacheAside.class);
+
+    private final CacheAsideSettings settings;
+    private final CacheKeys keys;
+    private final JsonCodec<V> codec;
+    private final Function<K, String> keyRenderer;
+    private final TtlPolicy ttl;
+    private final TtlPolicy negativeTtl;
+    private final ReactiveValueCommands<String, String> values;
+    private final ReactiveKeyCommands<String> keyCommands;
+    private final RedisGuard guard;
+    private final FillSignals signals;
+    private final MultiKeyCommands multiKey;
+    private final CacheMetrics metrics;
+    private final LoadOnMiss<K, V> reads;
+    private final SingleFlight<Optional<V>> refreshes = new SingleFlight<>();
+    private final SingleFlight<CacheLookup<String>> rawLookups = new SingleFlight<>();
+
+    CacheAside(
+            CacheAsideSettings settings,
+            JsonCodec<V> codec,
+            Loader<K, V> loader,
+            Function<K, String> keyRenderer,
+            ReactiveRedisDataSource redis,
+            RedisGuard guard,
+            LoadLimiter limiter,
+            DistributedLock lock,
+            FillSignals signals,
+            MultiKeyCommands multiKey,
+            CacheMetrics metrics) {
+        this.settings = settings;
+        this.keys = new CacheKeys(settings.keyPrefix());
+        this.codec = codec;
+        this.keyRenderer = keyRenderer;
+        this.ttl = new TtlPolicy(settings.ttl(), settings.ttlJitter());
+        this.negativeTtl = new TtlPolicy(settings.negativeTtl(), settings.ttlJitter());
+        this.values = redis.value(String.class);
+        this.keyCommands = redis.key(String.class);
+        this.guard = guard;
+        this.signals = signals;
+        this.multiKey = multiKey;
+        this.metrics = metrics;
+        this.reads = new LoadOnMiss<>(
+                keys,
+                loader,
+                keyRenderer,
+                new LoadOnMiss.EntryStore<>() {
+                    @Override
+                    public Uni<CacheLookup<V>> lookup(String key) {
+                        return CacheAside.this.lookup(key);
+                    }
+
+                    @Override
+                    public Uni<Void> fill(String key, Optional<V> value) {
+                        return CacheAside.this.fill(key, value);
+                    }
+                },
+                settings.lockLease(),
+                settings.lockWait(),
+                limiter,
+                lock,
+                signals,
+                metrics);
+    }
+
+    /**
+     * The value for {@code id}: from Redis when cached, else from the loader (and then cached). Concurrent calls for one
+     * key in this JVM share one Redis lookup and at most one load.
+     */
+    public Uni<Optional<V>> get(K id) {
+        if (!settings.enabled()) {
+            return loadFromSource(id);
+        }
+        return reads.get(id);
+    }
+
+    /**
+     * The JSON of {@code id} as Redis holds it, so a hit is answered without decoding and re-encoding the value; a miss
+     * is loaded like {@link #get} and encoded once. Entries are only ever written by this cache's codec, which uses the
+     * application's object mapper, so the stored text is the API's representation. Change the key prefix when the value
+     * type changes incompatibly: entries of the old shape are then never read.
+     */
+    public Uni<Optional<String>> getJson(K id) {
+        if (!settings.enabled()) {
+            return loadFromSource(id).map(value -> value.map(codec::encode));
+        }
+        String key = keys.value(keyRenderer.apply(id));
+        // Concurrent reads of one key share one GET, as in get(): a hot key costs Redis one call per burst.
+        return rawLookups
+                .run(
+                        key,
+                        () -> guard.call(() -> values.get(key))
+                                .map(CacheAside::rawLookup)
+                                .onFailure(RedisUnavailableException.class)
+                                .recoverWithItem(CacheLookup.unavailable()))
+                .flatMap(found -> {
+                    if (found.kind() == CacheLookup.Kind.HIT) {
+                        metrics.hit();
+                        return Uni.createFrom().item(Optional.of(found.value()));
+                    }
+                    return reads.resolve(id, key, found.<V>withoutValue()).map(value -> value.map(codec::encode));
+                });
+    }
+
+    /**
+     * The values found for {@code ids} (one MGET, one bulk load for the misses, one pipelined fill). On a Redis Cluster
+     * both are sent per hash slot ({@link MultiKeyCommands}).
+     */
+    public Uni<Map<K, V>> getAll(List<K> ids) {
+        List<K> distinct = List.copyOf(new LinkedHashSet<>(ids));
+        if (distinct.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        if (!settings.enabled()) {
+            return loadAllFromSource(distinct);
+        }
+        String[] redisKeys =
+                distinct.stream().map(id -> keys.value(keyRenderer.apply(id))).toArray(String[]::new);
+        return guard.call(() -> multiKey.mget(List.of(redisKeys)))
+                .onFailure(RedisUnavailableException.class)
+                .recoverWithNull()
+                .flatMap(cached -> {
+                    if (cached == null) {
+                        metrics.fallback();
+                        return loadAllFromSource(distinct);
+                    }
+                    Map<K, V> found = new HashMap<>();
+                    List<K> missing = new ArrayList<>();
+                    for (int i = 0; i < distinct.size(); i++) {
+                        CacheLookup<V> lookup = CacheLookup.decode(cached.get(redisKeys[i]), codec);
+                        switch (lookup.kind()) {
+                            case HIT -> {
+                                metrics.hit();
+                                found.put(distinct.get(i), lookup.value());
+                            }
+                            case ABSENT -> metrics.negativeHit();
+                            default -> {
+                                metrics.miss();
+                                missing.add(distinct.get(i));
+                            }
+                        }
+                    }
+                    if (missing.isEmpty()) {
+                        return Uni.createFrom().item(found);
+                    }
+                    return loadAllFromSource(missing)
+                            .call(loaded -> fillAll(missing, loaded))
+                            .map(loaded -> {
+                                found.putAll(loaded);
+                                return found;
+                            });
+                });
+    }
+
+    /**
+     * Called after the source of truth changed: removes the entry and, when {@code rewarm-on-write} is on, loads the
+     * committed value back into Redis. Never fails: a Redis that cannot be reached leaves the entry to its TTL.
+     */
+    public Uni<Void> invalidate(K id) {
+        if (!settings.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Void> removed = evict(id);
+        if (!settings.rewarmOnWrite()) {
+            return removed;
+        }
+        String key = keys.value(keyRenderer.apply(id));
+        // A separate flight from reads: a read that started before the write may carry the old row.
+        return removed.call(() -> refreshes
+                        .run(key, () -> loadFromSource(id).call(value -> fill(key, value)))
+                        .onFailure()
+                        .recoverWithNull())
+                .replaceWithVoid();
+    }
+
+    /** Removes the entry without re-warming (e.g. after a delete). Never fails: a failure is counted and logged. */
+    public Uni<Void> evict(K id) {
+        if (!settings.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        String key = keys.value(keyRenderer.apply(id));
+        return guard.call(() -> keyCommands.del(key))
+                .replaceWithVoid()
+                .onFailure()
+                .invoke(failure -> {
+                    metrics.invalidationFailed();
+                    LOG.debugf("invalidation of %s failed: %s", key, failure.getMessage());
+                })
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    /**
+     * The Redis key that holds {@code id}, for a strategy that must touch the entry in a script of its own: write-behind
+     * drops the cached copy of an entity in the script that acknowledges its increments ({@code CachedCopies.of}).
+     */
+    public String keyOf(K id) {
+        return keys.value(keyRenderer.apply(id));
+    }
+
+    TtlPolicy ttlPolicy() {
+        return ttl;
+    }
+
+    private static CacheLookup<String> rawLookup(String raw) {
+        if (raw == null) {
+            return CacheLookup.miss();
+        }
+        return CacheLookup.ABSENT_MARKER.equals(raw) ? CacheLookup.absent() : CacheLookup.hit(raw);
+    }
+
+    private Uni<CacheLookup<V>> lookup(String key) {
+        return guard.call(() -> values.get(key))
+                .map(raw -> CacheLookup.decode(raw, codec))
+                .onFailure(RedisUnavailableException.class)
+                .recoverWithItem(CacheLookup.unavailable());
+    }
+
+    private Uni<Void> fill(String key, Optional<V> value) {
+        String payload = value.map(codec::encode).orElse(CacheLookup.ABSENT_MARKER);
+        long ttlMillis = value.isPresent() ? ttl.nextMillis() : negativeTtl.nextMillis();
+        return guard.call(() -> values.psetex(key, ttlMillis, payload))
+                .call(() -> signals.announce(key))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private Uni<Void> fillAll(List<K> ids, Map<K, V> loaded) {
+        List<MultiKeyCommands.Keyed> commands = new ArrayList<>(ids.size());
+        for (K id : ids) {
+            V value = loaded.get(id);
+            String payload = value == null ? CacheLookup.ABSENT_MARKER : codec.encode(value);
+            long ttlMillis = value == null ? negativeTtl.nextMillis() : ttl.nextMillis();
+            String key = keys.value(keyRenderer.apply(id));
+            commands.add(new MultiKeyCommands.Keyed(
+                    key, Request.cmd(Command.PSETEX).arg(key).arg(ttlMillis).arg(payload)));
+        }
+        return guard.call(() -> multiKey.pipeline(commands))
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    private Uni<Optional<V>> loadFromSource(K id) {
+        return reads.loadFromSource(id);
+    }
+
+    private Uni<Map<K, V>> loadAllFromSource(List<K> ids) {
+        return reads.loadAllFromSource(ids);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.cachepatterns.cache.aside;
+
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.cachepatterns.cache.core.CacheInfrastructure;
+import dev.cachepatterns.cache.core.CacheMetrics;
+import dev.cachepatterns.cache.core.Loader;
+
+/** Builds {@link CacheAside} instances over the shared {@link CacheInfrastructure}. */
+@ApplicationScoped
+public class CacheAsideFactory {
+
+    private final CacheInfrastructure shared;
+
+    public CacheAsideFactory(CacheInfrastructure shared) {
+        this.shared = shared;
+    }
+
+    /**
+     * A cache-aside cache named {@code name} (the {@code cache} tag of its metrics) over {@code loader}, with keys
+     * rendered by {@code keyRenderer}.
+     */
+    public <K, V> CacheAside<K, V> create(
+            String name,
+            CacheAsideSettings settings,
+            Class<V> type,
+            Loader<K, V> loader,
+            Function<K, String> keyRenderer) {
+        return new CacheAside<>(
+                settings,
+                shared.codec(type),
+                loader,
+                keyRenderer,
+                shared.redis(),
+                shared.guard(),
+                shared.limiter(),
+                shared.lock(),
+                shared.signals(),
+                shared.multiKey(),
+                new CacheMetrics(name, shared.registry()));
+    }
+}

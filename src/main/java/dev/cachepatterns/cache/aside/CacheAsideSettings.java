@@ -1,0 +1,13 @@
+package dev.cachepatterns.cache.aside;
+
+import io.smallrye.config.WithDefault;
+
+import dev.cachepatterns.cache.core.EntrySettings;
+
+/** Settings of one cache-aside cache; the shared ones and their defaults are on {@link EntrySettings}. */
+public interface CacheAsideSettings extends EntrySettings {
+
+    /** After a write, load the new value into the cache at once instead of waiting for the next read. */
+    @WithDefault("true")
+    boolean rewarmOnWrite();
+}

@@ -1,0 +1,97 @@
+package dev.cachepatterns.cache.core;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.cachepatterns.cache.Internal;
+
+/** The metrics of one cache, named as in the design ({@code cache_gets_total{cache,result}} and friends). */
+@Internal
+public final class CacheMetrics {
+
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter negativeHits;
+    private final Counter stale;
+    private final Counter loadSuccesses;
+    private final Counter loadFailures;
+    private final Timer loadDuration;
+    private final Counter lockWaits;
+    private final Counter fallbacks;
+    private final Counter invalidationFailures;
+
+    public CacheMetrics(String cache, MeterRegistry registry) {
+        this.hits = gets(registry, cache, "hit");
+        this.misses = gets(registry, cache, "miss");
+        this.negativeHits = gets(registry, cache, "negative_hit");
+        this.stale = gets(registry, cache, "stale");
+        this.loadSuccesses = loads(registry, cache, "success");
+        this.loadFailures = loads(registry, cache, "failure");
+        this.loadDuration = Timer.builder("cache.load.duration")
+                .description("Time spent in the loader (the database)")
+                .tag("cache", cache)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .register(registry);
+        this.lockWaits = Counter.builder("cache.lock.waits")
+                .description("Reads that waited for another instance's load")
+                .tag("cache", cache)
+                .register(registry);
+        this.fallbacks = Counter.builder("cache.fallbacks")
+                .description("Reads served without Redis because Redis failed")
+                .tag("cache", cache)
+                .register(registry);
+        this.invalidationFailures = Counter.builder("cache.invalidation.failures")
+                .description("Invalidations that could not reach Redis; the entry lives until its TTL")
+                .tag("cache", cache)
+                .register(registry);
+    }
+
+    private static Counter gets(MeterRegistry registry, String cache, String result) {
+        return Counter.builder("cache.gets")
+                .description("Cache reads by result")
+                .tags("cache", cache, "result", result)
+                .register(registry);
+    }
+
+    private static Counter loads(MeterRegistry registry, String cache, String result) {
+        return Counter.builder("cache.loads")
+                .description("Loader (database) calls by result")
+                .tags("cache", cache, "result", result)
+                .register(registry);
+    }
+
+    public void hit() {
+        hits.increment();
+    }
+
+    public void miss() {
+        misses.increment();
+    }
+
+    public void negativeHit() {
+        negativeHits.increment();
+    }
+
+    public void staleHit() {
+        stale.increment();
+    }
+
+    public void loaded(long nanos, boolean success) {
+        (success ? loadSuccesses : loadFailures).increment();
+        loadDuration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public void lockWait() {
+        lockWaits.increment();
+    }
+
+    public void fallback() {
+        fallbacks.increment();
+    }
+
+    public void invalidationFailed() {
+        invalidationFailures.increment();
+    }
+}

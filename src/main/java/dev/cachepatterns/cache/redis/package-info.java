@@ -1,0 +1,10 @@
+/**
+ * The Redis side shared by the strategies: {@link dev.cachepatterns.cache.redis.RedisGuard} (a time-out on every call
+ * and one circuit breaker; every failure comes out as {@link dev.cachepatterns.cache.redis.RedisUnavailableException}),
+ * Lua scripts held as resource files ({@link dev.cachepatterns.cache.redis.LuaScript}), hash-slot routing of multi-key
+ * commands for Redis Cluster ({@link dev.cachepatterns.cache.redis.HashSlot}, {@link
+ * dev.cachepatterns.cache.redis.MultiKeyCommands}) and the one parser of {@code INFO} ({@link
+ * dev.cachepatterns.cache.redis.RedisInfo}). Operations code may read the guard's circuit state and parse INFO; the rest
+ * is {@link dev.cachepatterns.cache.Internal}.
+ */
+package dev.cachepatterns.cache.redis;

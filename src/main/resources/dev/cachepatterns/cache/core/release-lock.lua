@@ -1,0 +1,2 @@
+-- Releases a lock only for its owner. KEYS: lock. ARGV: owner token. Returns 1 when it released it.
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end

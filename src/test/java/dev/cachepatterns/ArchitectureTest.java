@@ -1,0 +1,168 @@
+package dev.cachepatterns;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.cachepatterns.cache.Internal;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The layout a new service relies on when it deletes examples (docs/design.md, {@code cache/package-info.java}): the
+ * cache layer knows no example and no platform code, platform knows no example, no example knows another, the types
+ * marked {@link Internal} are used only inside the cache layer, the strategy tests need no example, and no main source
+ * file is over 400 lines. Examples are every top-level package other than {@code cache} and {@code platform}, so the
+ * rules hold for whichever examples are present.
+ */
+class ArchitectureTest {
+
+    private static final String ROOT = ArchitectureTest.class.getPackageName();
+    private static final int MAX_LINES = 400;
+
+    private static JavaClasses main;
+    private static JavaClasses all;
+    private static Set<String> examples;
+
+    @BeforeAll
+    static void importClasses() {
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(ROOT);
+        all = new ClassFileImporter().importPackages(ROOT);
+        examples = new TreeSet<>();
+        for (JavaClass type : main) {
+            String rest = type.getPackageName().substring(ROOT.length());
+            if (rest.startsWith(".")) {
+                String top = rest.substring(1).split("\\.")[0];
+                if (!top.equals("cache") && !top.equals("platform")) {
+                    examples.add(top);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theCacheLayerKnowsNoExampleAndNoPlatformCode() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".cache..")
+                .should()
+                .dependOnClassesThat(inExampleOrPlatform())
+                .check(main);
+    }
+
+    @Test
+    void platformKnowsNoExample() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".platform..")
+                .should()
+                .dependOnClassesThat(inAnExample())
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void noExampleKnowsAnother() {
+        for (String example : examples) {
+            noClasses()
+                    .that()
+                    .resideInAPackage(ROOT + "." + example + "..")
+                    .should()
+                    .dependOnClassesThat(inAnExampleOtherThan(example))
+                    .allowEmptyShould(true)
+                    .check(all);
+        }
+    }
+
+    @Test
+    void internalTypesAreUsedOnlyInsideTheCacheLayer() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".cache..")
+                .should()
+                .dependOnClassesThat()
+                .areAnnotatedWith(Internal.class)
+                .check(main);
+    }
+
+    @Test
+    void theStrategyTestsNeedNoExample() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".cache..")
+                .should()
+                .dependOnClassesThat(inExampleOrPlatform())
+                .check(all);
+    }
+
+    @Test
+    void noMainSourceFileIsOverFourHundredLines() throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            List<String> tooLong = files.filter(file -> file.toString().endsWith(".java"))
+                    .filter(file -> lines(file) > MAX_LINES)
+                    .map(file -> file + " (" + lines(file) + " lines)")
+                    .toList();
+            assertThat(tooLong).isEmpty();
+        }
+    }
+
+    @Test
+    void everyExamplePackageIsAnExampleOfTheTests() {
+        // The cross-cutting tests only cover the examples that register themselves (support/examples/Examples).
+        Set<String> registered = new TreeSet<>();
+        dev.cachepatterns.support.examples.Examples.all()
+                .forEach(example ->
+                        registered.add(example.getClass().getPackageName().substring(ROOT.length() + 1)));
+        assertThat(registered).isEqualTo(examples);
+    }
+
+    private static long lines(Path file) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static DescribedPredicate<JavaClass> inAnExample() {
+        return DescribedPredicate.describe(
+                "belong to an example " + examples, type -> examples.contains(topPackage(type)));
+    }
+
+    private static DescribedPredicate<JavaClass> inExampleOrPlatform() {
+        return DescribedPredicate.describe("belong to an example or to platform", type -> {
+            String top = topPackage(type);
+            return examples.contains(top) || "platform".equals(top);
+        });
+    }
+
+    private static DescribedPredicate<JavaClass> inAnExampleOtherThan(String example) {
+        return DescribedPredicate.describe("belong to another example", type -> {
+            String top = topPackage(type);
+            return examples.contains(top) && !top.equals(example);
+        });
+    }
+
+    private static String topPackage(JavaClass type) {
+        String name = type.getPackageName();
+        if (!name.startsWith(ROOT + ".")) {
+            return "";
+        }
+        return name.substring(ROOT.length() + 1).split("\\.")[0];
+    }
+}

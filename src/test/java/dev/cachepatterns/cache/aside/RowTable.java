@@ -1,0 +1,124 @@
+package dev.cachepatterns.cache.aside;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import dev.cachepatterns.cache.core.Loader;
+
+/**
+ * The source of truth of the cache-aside proofs: a test-only table in the test database, and a loader over it that
+ * counts its calls and can hold them (to make a load slow on purpose). One instance per cache under test, so its counts
+ * are that cache's loads.
+ */
+final class RowTable implements Loader<Long, TestRow> {
+
+    static final String TABLE = "cache_test_aside_rows";
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    private final Pool pool;
+    private final AtomicInteger singleLoads = new AtomicInteger();
+    private final List<List<Long>> bulkLoads = new CopyOnWriteArrayList<>();
+    private volatile CompletionStage<?> hold = CompletableFuture.completedFuture(null);
+
+    private RowTable(Pool pool) {
+        this.pool = pool;
+    }
+
+    static RowTable in(Pool pool) {
+        pool.query("CREATE TABLE IF NOT EXISTS " + TABLE + " (id bigserial PRIMARY KEY, name text NOT NULL)")
+                .execute()
+                .await()
+                .atMost(DEADLINE);
+        return new RowTable(pool);
+    }
+
+    /** An id that no row has and none will get (the table's ids are positive). */
+    static long missingId() {
+        return -Math.abs(System.nanoTime() % 1_000_000_000_000L) - 1;
+    }
+
+    TestRow insert(String name) {
+        return pool.preparedQuery("INSERT INTO " + TABLE + " (name) VALUES ($1) RETURNING id, name")
+                .execute(Tuple.of(name))
+                .map(rows -> toRow(rows.iterator().next()))
+                .await()
+                .atMost(DEADLINE);
+    }
+
+    TestRow rename(long id, String name) {
+        return pool.preparedQuery("UPDATE " + TABLE + " SET name = $2 WHERE id = $1 RETURNING id, name")
+                .execute(Tuple.of(id, name))
+                .map(rows -> toRow(rows.iterator().next()))
+                .await()
+                .atMost(DEADLINE);
+    }
+
+    void delete(long id) {
+        pool.preparedQuery("DELETE FROM " + TABLE + " WHERE id = $1")
+                .execute(Tuple.of(id))
+                .await()
+                .atMost(DEADLINE);
+    }
+
+    /** Every load that starts from now on reads its row, then waits until {@code release} completes. */
+    void holdLoadsUntil(CompletionStage<?> release) {
+        hold = release;
+    }
+
+    int singleLoads() {
+        return singleLoads.get();
+    }
+
+    /** The ids of each bulk load, in the order the cache asked for them. */
+    List<List<Long>> bulkLoads() {
+        return List.copyOf(bulkLoads);
+    }
+
+    @Override
+    public Uni<Optional<TestRow>> load(Long id) {
+        return Uni.createFrom().deferred(() -> {
+            singleLoads.incrementAndGet();
+            CompletionStage<?> release = hold;
+            return pool.preparedQuery("SELECT id, name FROM " + TABLE + " WHERE id = $1")
+                    .execute(Tuple.of(id))
+                    .map(RowTable::first)
+                    .call(() -> Uni.createFrom().completionStage(release));
+        });
+    }
+
+    @Override
+    public Uni<Map<Long, TestRow>> loadAll(List<Long> ids) {
+        return Uni.createFrom().deferred(() -> {
+            bulkLoads.add(List.copyOf(ids));
+            return pool.preparedQuery("SELECT id, name FROM " + TABLE + " WHERE id = ANY($1)")
+                    .execute(Tuple.of(ids.toArray(Long[]::new)))
+                    .map(rows -> {
+                        Map<Long, TestRow> found = new HashMap<>();
+                        rows.forEach(row -> found.put(row.getLong("id"), toRow(row)));
+                        return found;
+                    });
+        });
+    }
+
+    private static Optional<TestRow> first(RowSet<Row> rows) {
+        var iterator = rows.iterator();
+        return iterator.hasNext() ? Optional.of(toRow(iterator.next())) : Optional.empty();
+    }
+
+    private static TestRow toRow(Row row) {
+        return new TestRow(row.getLong("id"), row.getString("name"));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.cachepatterns.cache.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LoadLimiterTest {
+
+    private final LoadLimiter limiter = new LoadLimiter(
+            new LoadLimitConfig() {
+                @Override
+                public int maxConcurrent() {
+                    return 2;
+                }
+
+                @Override
+                public int maxQueued() {
+                    return 1;
+                }
+            },
+            new SimpleMeterRegistry());
+
+    @Test
+    void runsAtMostMaxConcurrentQueuesTheNextAndRejectsTheRest() {
+        List<CompletableFuture<String>> loads = new ArrayList<>();
+        List<UniAssertSubscriber<String>> callers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            CompletableFuture<String> load = new CompletableFuture<>();
+            loads.add(load);
+            callers.add(limiter.run(() -> Uni.createFrom().completionStage(load))
+                    .subscribe()
+                    .withSubscriber(UniAssertSubscriber.create()));
+        }
+
+        // Two run, one waits, the fourth is rejected at once.
+        callers.get(3).assertFailedWith(LoadRejectedException.class);
+        assertThat(loads.get(2)).isNotDone();
+
+        loads.get(0).complete("a");
+        callers.get(0).assertItem("a");
+        // The freed slot went to the queued caller, whose load now runs and completes.
+        loads.get(2).complete("c");
+        callers.get(2).assertItem("c");
+        loads.get(1).complete("b");
+        callers.get(1).assertItem("b");
+    }
+
+    @Test
+    void aFailedLoadReleasesItsSlot() {
+        for (int i = 0; i < 5; i++) {
+            limiter.run(() -> Uni.createFrom().failure(new IllegalStateException("db down")))
+                    .subscribe()
+                    .withSubscriber(UniAssertSubscriber.create())
+                    .assertFailedWith(IllegalStateException.class);
+        }
+        limiter.run(() -> Uni.createFrom().item("ok"))
+                .subscribe()
+                .withSubscriber(UniAssertSubscriber.create())
+                .assertItem("ok");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.cachepatterns.support.examples;
+
+import java.util.List;
+
+import io.vertx.mutiny.sqlclient.Pool;
+
+import dev.cachepatterns.support.LoadDriver;
+import dev.cachepatterns.support.fuzz.Fuzz;
+
+/**
+ * What an example resource contributes to the tests that exercise every example at once: the bad-input fuzz, the fault
+ * injection, the Redis Sentinel and Cluster tests, the ACL user test and the security defaults. Each example's test
+ * package has one implementation, listed in {@code META-INF/services/dev.cachepatterns.support.examples.ExampleUnderTest}
+ * (test resources); deleting an example ({@code scripts/new-service.sh --examples}) deletes its contribution, and those
+ * tests then cover the examples that are left. See {@link Examples}.
+ */
+public interface ExampleUnderTest {
+
+    /** The example's name, as {@code scripts/new-service.sh --examples} knows it. */
+    String name();
+
+    /** The names of its caches: the {@code cache} tag of their meters. */
+    List<String> caches();
+
+    /** The configuration keys that hold its Redis key prefixes: every key it touches starts with one of them. */
+    List<String> keyPrefixProperties();
+
+    /** Every state-changing endpoint, each with a request that is valid for it. */
+    List<Endpoint> writeEndpoints();
+
+    /**
+     * Creates a little data through the API (RestAssured, with the test's base URI) and reads it once, so it is
+     * cached. {@code label} makes names unique to the calling test.
+     */
+    Scenario prepare(String label);
+
+    /**
+     * Requests of {@code count} rows written straight into Postgres (never cached), reads and some writes: a storm of
+     * cold keys.
+     */
+    List<LoadDriver.Call> coldCalls(LoadDriver driver, Pool pool, int count);
+
+    /**
+     * The {@code n}-th read of something nobody read before (an unknown id), so answering it needs Postgres; labelled
+     * {@code <name>.miss}. A 404 (or an empty result) while Postgres is up, a documented 503 while it is down.
+     */
+    LoadDriver.Call uncachedRead(LoadDriver driver, long n);
+
+    /** Sends bad input to every endpoint of this example and states what each must answer. */
+    void fuzz(Fuzz fuzz);
+
+    /** Checks of this example's strategy on a Redis Cluster: keys spread over the masters, each where Redis says. */
+    default void verifyOnCluster(ClusterContext cluster) {}
+}
