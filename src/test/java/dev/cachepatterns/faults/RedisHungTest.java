@@ -11,6 +11,8 @@ import java.time.Duration;
 
 import jakarta.inject.Inject;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -54,6 +56,9 @@ class RedisHungTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    MeterRegistry registry;
 
     private Examples.Scenarios fixtures;
 
@@ -99,6 +104,7 @@ class RedisHungTest {
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> load.soFar().size() > 200);
 
+        long timeoutsBefore = redisTimeouts();
         long hungAt = System.nanoTime();
         fault.run();
         boolean circuitOpened;
@@ -128,7 +134,16 @@ class RedisHungTest {
             // (scripts)
             // reach the threshold depends on the mix, so only the other three must open it.
             assertThat(circuitOpened).as("circuit opened").isTrue();
+            // The calls that opened it are in the latency histogram as time-outs, not lost from it.
+            assertThat(redisTimeouts()).as("Redis calls timed as time-outs").isGreaterThan(timeoutsBefore);
         }
+    }
+
+    private long redisTimeouts() {
+        Timer timer = registry.find("cache.redis.command.duration")
+                .tag("outcome", "timeout")
+                .timer();
+        return timer == null ? 0 : timer.count();
     }
 
     private boolean circuitOpensWithin(Duration limit) {

@@ -38,6 +38,13 @@ class LatencyHistogramsTest {
         assertThat(bounds(text, "http_server_requests_seconds_bucket", "uri=\"/dashboard/stats\""))
                 .hasSize(13)
                 .contains("0.001", "5.0", "+Inf");
+        assertThat(bounds(text, "cache_redis_command_duration_seconds_bucket", "outcome=\"success\""))
+                .containsExactly(
+                        "1.0E-4", "2.5E-4", "5.0E-4", "0.001", "0.002", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25",
+                        "+Inf");
+        // The miss above made Redis calls (the lookup and the fill), each timed.
+        assertThat(text)
+                .containsPattern("(?m)^cache_redis_command_duration_seconds_count\\{outcome=\"success\"} [1-9]");
         // The client-side percentiles stay next to the buckets.
         assertThat(text).contains("cache_load_duration_seconds{cache=\"buckets-test\",quantile=\"0.99\"");
     }

@@ -1,5 +1,6 @@
 package dev.cachepatterns.cache.redis;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -7,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
@@ -23,6 +25,7 @@ public class RedisGuard {
     private final Vertx vertx;
     private final long timeoutMillis;
     private final CircuitBreaker breaker;
+    private final CommandTimers timers;
 
     public RedisGuard(RedisResilienceConfig config, MeterRegistry registry, Vertx vertx) {
         this.vertx = vertx;
@@ -36,6 +39,7 @@ public class RedisGuard {
         Gauge.builder("cache.redis.circuit.open", breaker, b -> b.state() == CircuitBreaker.State.CLOSED ? 0 : 1)
                 .description("1 while the Redis circuit breaker is open or half-open")
                 .register(registry);
+        this.timers = new CommandTimers(registry);
     }
 
     public <T> Uni<T> call(Supplier<Uni<T>> command) {
@@ -47,9 +51,11 @@ public class RedisGuard {
             // A Vert.x timer rather than Mutiny's ifNoItem(): it runs on the event loop, with no hop to a shared
             // scheduler thread on every cache read.
             AtomicBoolean settled = new AtomicBoolean();
+            long start = System.nanoTime();
             long timer = vertx.setTimer(timeoutMillis, id -> {
                 if (settled.compareAndSet(false, true)) {
                     breaker.onFailure();
+                    timers.timeout.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     emitter.fail(new RedisUnavailableException("no reply within " + timeoutMillis + " ms"));
                 }
             });
@@ -72,6 +78,7 @@ public class RedisGuard {
                                 if (settled.compareAndSet(false, true)) {
                                     vertx.cancelTimer(timer);
                                     breaker.onSuccess();
+                                    timers.success.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                                     emitter.complete(item);
                                 }
                             },
@@ -79,6 +86,7 @@ public class RedisGuard {
                                 if (settled.compareAndSet(false, true)) {
                                     vertx.cancelTimer(timer);
                                     breaker.onFailure();
+                                    timers.failure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                                     LOG.debugf("Redis call failed: %s", failure);
                                     emitter.fail(
                                             failure instanceof RedisUnavailableException
@@ -87,6 +95,30 @@ public class RedisGuard {
                                 }
                             });
         });
+    }
+
+    /**
+     * {@code cache_redis_command_duration_seconds{outcome}}: the time from the call to its reply, failure or time-out
+     * (a call rejected by the open circuit is not timed). Built once: the hit path must not look meters up per call.
+     * The buckets come from the platform's histogram filter.
+     */
+    private static final class CommandTimers {
+        final Timer success;
+        final Timer failure;
+        final Timer timeout;
+
+        CommandTimers(MeterRegistry registry) {
+            success = timer(registry, "success");
+            failure = timer(registry, "failure");
+            timeout = timer(registry, "timeout");
+        }
+
+        private static Timer timer(MeterRegistry registry, String outcome) {
+            return Timer.builder("cache.redis.command.duration")
+                    .description("Time of the cache layer's Redis calls, from the call to its outcome")
+                    .tag("outcome", outcome)
+                    .register(registry);
+        }
     }
 
     private record CircuitLog(RedisResilienceConfig config) implements CircuitBreaker.Listener {
