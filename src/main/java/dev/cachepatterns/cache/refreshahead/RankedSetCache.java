@@ -55,6 +55,7 @@ public final class RankedSetCache {
                 id,
                 sets.top(id, n),
                 RankedSets.Top::pttlMillis,
+                RankedSets.Top::emptyRanking,
                 top -> new Ranking(top.entries(), top.refreshedAt()),
                 () -> topFromSource(id, n));
     }
@@ -68,6 +69,7 @@ public final class RankedSetCache {
                 id,
                 sets.member(id, member),
                 RankedSets.Member::pttlMillis,
+                RankedSets.Member::emptyRanking,
                 RankedSets.Member::standing,
                 () -> standingFromSource(id, member));
     }
@@ -128,7 +130,12 @@ public final class RankedSetCache {
                 .flatMap(ours -> !ours
                         ? Uni.createFrom().item(false)
                         : ahead.load(() -> source.totals(id))
-                                .flatMap(loaded -> sets.replace(id, lockToken, loaded.totals(), loaded.snapshot())));
+                                .flatMap(loaded -> sets.replace(id, lockToken, loaded.totals(), loaded.snapshot())
+                                        .invoke(swapped -> {
+                                            if (swapped && loaded.totals().isEmpty()) {
+                                                ahead.forgetHot(id);
+                                            }
+                                        })));
     }
 
     // Concurrent readers of one ranking that is not cached share one query; it is being rebuilt meanwhile.

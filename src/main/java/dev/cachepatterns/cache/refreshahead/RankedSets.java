@@ -58,10 +58,14 @@ import dev.cachepatterns.cache.redis.RedisUnavailableException;
 final class RankedSets {
 
     /** The first entries of a cached ranking, when it was built and how long it has left. */
-    record Top(Instant refreshedAt, long pttlMillis, List<Standing> entries) {}
+    record Top(Instant refreshedAt, long pttlMillis, List<Standing> entries) {
+        boolean emptyRanking() {
+            return entries.isEmpty();
+        }
+    }
 
     /** One member of a cached ranking: empty standing when the member has no score. */
-    record Member(Instant refreshedAt, long pttlMillis, Optional<Standing> standing) {}
+    record Member(Instant refreshedAt, long pttlMillis, Optional<Standing> standing, boolean emptyRanking) {}
 
     /** Result of an increment: the member's new standing, when the ranking is cached. */
     record Increment(Optional<Standing> standing) {}
@@ -120,6 +124,7 @@ final class RankedSets {
                     if (reply == null) {
                         return Optional.empty();
                     }
+                    boolean empty = reply.size() == 3 && reply.get(2).toLong() == 0;
                     Optional<Standing> standing = reply.size() < 4
                             ? Optional.empty()
                             : Optional.of(new Standing(
@@ -127,7 +132,7 @@ final class RankedSets {
                                     fromStored(reply.get(2).toString()),
                                     reply.get(3).toLong() + 1));
                     return Optional.of(
-                            new Member(instant(reply.get(0)), reply.get(1).toLong(), standing));
+                            new Member(instant(reply.get(0)), reply.get(1).toLong(), standing, empty));
                 });
     }
 
@@ -219,7 +224,9 @@ final class RankedSets {
                                 snapshot.xmin(),
                                 snapshot.xmax(),
                                 snapshot.inProgressCsv(),
-                                String.valueOf(expectedMembers))))
+                                String.valueOf(expectedMembers),
+                                String.valueOf(Math.min(
+                                        ttlMillis, ahead.settings().emptyTtl().toMillis())))))
                 .flatMap(reply -> {
                     long result = reply == null ? 0 : reply.toLong();
                     if (result < 0) {

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -45,6 +46,9 @@ import dev.cachepatterns.cache.redis.RedisUnavailableException;
  *       index and simply expire.
  *   <li><b>Missing entries</b> ({@link #onMiss}): rebuilt once in the background; the caller serves the read from the
  *       source meanwhile.
+ *   <li><b>Empty entries</b>: a rebuild that finds nothing (a name nobody has scored on) stores an empty entry for
+ *       {@code empty-ttl} only; reads of it count as {@code negative_hit}, do not mark it hot and start no refresh, so
+ *       unknown names cost no lasting state.
  *   <li><b>One rebuild at a time</b>: per entry, concurrent refreshes in this JVM share one ({@link SingleFlight}) and
  *       instances compete for a Redis lock ({@code <prefix>:{id}:lock}, {@link DistributedLock}); losers skip. The
  *       rebuild receives the lock token and must swap only while it still owns the lock (a script that checks it), so a
@@ -187,6 +191,7 @@ final class RefreshAhead {
             String id,
             Uni<Optional<T>> cached,
             ToLongFunction<T> pttlMillis,
+            Predicate<T> emptyRanking,
             Function<T, R> fromCache,
             Supplier<Uni<R>> fromSource) {
         return cached.onFailure(RedisUnavailableException.class)
@@ -200,7 +205,12 @@ final class RefreshAhead {
                         onMiss(id);
                         return fromSource.get();
                     }
-                    onHit(id, pttlMillis.applyAsLong(found.get()));
+                    if (emptyRanking.test(found.get())) {
+                        // A name nobody has scored on: a short negative entry, neither hot nor refreshed ahead.
+                        metrics.negativeHit();
+                    } else {
+                        onHit(id, pttlMillis.applyAsLong(found.get()));
+                    }
                     return Uni.createFrom().item(fromCache.apply(found.get()));
                 });
     }
@@ -366,6 +376,14 @@ final class RefreshAhead {
         guard.call(() -> redis.execute("ZADD", hotKey, String.valueOf(now), id))
                 .subscribe()
                 .with(ignored -> {}, failure -> hotMarkedAt.remove(id, now));
+    }
+
+    /** {@code id} turned out empty: the schedule must not keep rebuilding (and so keeping) a name nobody uses. */
+    void forgetHot(String id) {
+        hotMarkedAt.remove(id);
+        guard.call(() -> redis.execute("ZREM", hotKey, id))
+                .subscribe()
+                .with(ignored -> {}, failure -> LOG.debugf("could not unmark %s %s: %s", name, id, failure));
     }
 
     private void forgetOldHotMarks(long since) {

@@ -30,6 +30,14 @@ public interface RefreshAheadSettings {
     double refreshAheadFraction();
 
     /**
+     * Time to live of an entry without members (a name nobody has scored on), read as {@code negative_hit}: short, so
+     * that names nobody uses cost at most {@code rate × empty-ttl} keys. A first score on it is cached at once and the
+     * entry gets the full TTL at its next rebuild.
+     */
+    @WithDefault("30s")
+    Duration emptyTtl();
+
+    /**
      * How often the refresh job looks at the hot entries. It refreshes an entry whose remaining TTL is under {@code ttl
      * × fraction + schedule-interval}, so the next run can never be too late.
      */

@@ -127,6 +127,47 @@ class RefreshAheadTriggerTest {
         assertThat(source.totalsReads()).isEqualTo(readsBefore + 1);
     }
 
+    @Test
+    void aRankingNobodyScoredOnIsANegativeEntryThatCostsNoLastingState() {
+        RankedSetCache cache = factory.rankings(name, TestRefreshAheadSettings.quiet(), source);
+        String unknown = unique("nobody");
+        String hotIndex = cache.refreshAhead().keys().global("hot");
+        String refreshedAtKey = cache.refreshAhead().refreshedAtKey(unknown);
+
+        // The miss answers from the source and rebuilds once: an empty entry that lives empty-ttl, not the 10-min TTL.
+        assertThat(cache.top(unknown, 10).await().atMost(WAIT).entries()).isEmpty();
+        Awaitility.await().atMost(WAIT).until(() -> redis.key().exists(refreshedAtKey));
+        assertThat(redis.key().pttl(refreshedAtKey))
+                .isBetween(1L, Duration.ofSeconds(30).toMillis());
+        int readsBefore = source.totalsReads();
+        double negativeBefore = counter(registry, "cache.gets", name, "result", "negative_hit");
+
+        // Further reads are negative hits: no source read, no refresh, and the name leaves the hot index (the miss
+        // marked it, its empty rebuild unmarks it), so the schedule does not keep it alive.
+        for (int i = 0; i < 5; i++) {
+            assertThat(cache.top(unknown, 10).await().atMost(WAIT).entries()).isEmpty();
+            assertThat(cache.member(unknown, "ann").await().atMost(WAIT)).isEmpty();
+        }
+        assertThat(counter(registry, "cache.gets", name, "result", "negative_hit"))
+                .isEqualTo(negativeBefore + 10);
+        assertThat(source.totalsReads()).isEqualTo(readsBefore);
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() ->
+                        redis.sortedSet(String.class).zscore(hotIndex, unknown).isEmpty());
+
+        // A first score is served at once; the next read sees a real ranking near its (short) end and refreshes it
+        // ahead, which gives it the full TTL.
+        String xid = source.add(unknown, "ann", 5);
+        assertThat(cache.increment(unknown, "ann", 5, xid).await().atMost(WAIT)).isEqualTo(new Standing("ann", 5, 1));
+        assertThat(members(cache.top(unknown, 10).await().atMost(WAIT))).containsExactly("ann");
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() ->
+                        redis.key().pttl(refreshedAtKey) > Duration.ofMinutes(9).toMillis());
+        assertThat(members(cache.top(unknown, 10).await().atMost(WAIT))).containsExactly("ann");
+    }
+
     /** TTL 20 min, read threshold 2 min, schedule threshold 2 + 10 min; the schedule's own first run is 10 min away. */
     private RankedSetCache scheduledByTheTest() {
         return factory.rankings(

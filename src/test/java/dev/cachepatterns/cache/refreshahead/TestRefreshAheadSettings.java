@@ -52,6 +52,11 @@ record TestRefreshAheadSettings(
     }
 
     @Override
+    public Duration emptyTtl() {
+        return Duration.ofSeconds(30);
+    }
+
+    @Override
     public int maxHotPerRun() {
         return 500;
     }
