@@ -271,6 +271,23 @@ if runs("startup", "cached", "first_request_ms"):
         ],
     )
 
+with_buckets, without = med("histograms", "buckets", "rps"), med("histograms", "no-buckets", "rps")
+if with_buckets:
+    table(
+        "Latency buckets on the hit path: GET /users/{id}, all cached, same load alternating between two instances",
+        ["instance", "req/s median (min–max)", "p50 ms", "p99 ms", "_bucket series in /q/metrics", "ratio"],
+        [
+            ["with the buckets (as shipped)", spread("histograms", "buckets", "rps"),
+             fmt(med("histograms", "buckets", "p50_ms"), 2), fmt(med("histograms", "buckets", "p99_ms"), 2),
+             fmt(med("histograms", "buckets", "bucket_series")), f"{fmt(ratio(with_buckets, without), 3)}×"],
+            ["metrics.latency-histograms.enabled=false", spread("histograms", "no-buckets", "rps"),
+             fmt(med("histograms", "no-buckets", "p50_ms"), 2), fmt(med("histograms", "no-buckets", "p99_ms"), 2),
+             fmt(med("histograms", "no-buckets", "bucket_series")), "1"],
+        ],
+    )
+    target("hit path with buckets / without", f"{fmt(ratio(with_buckets, without), 3)}×", "≥ 0.97× (no visible cost)",
+           (ratio(with_buckets, without) or 0) >= 0.97)
+
 if targets:
     lines += ["## Targets", "", "| target | measured | wanted | |", "|---|---|---|---|", *targets, ""]
 (out / "report.md").write_text("\n".join(lines))

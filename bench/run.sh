@@ -5,7 +5,7 @@
 # the cache bypassed, the synchronous write, the Postgres aggregate, and /q/health/live as the no-I/O ceiling.
 #
 # Usage: bench/run.sh [scenario ...]     scenarios: users zipf stampede latency inventory posts leaderboards bulk
-#                                                   startup (default: all, in that order)
+#                                                   startup histograms (default: all, in that order)
 # Env:   RUNS=3 DURATION=10s CONNECTIONS=32 THREADS=2 SCALE=1 (0.1 for a quick smoke run)
 #        BENCH_JAVA_OPTS (default: -Xms64m -Xmx192m -XX:+UseParallelGC), REBUILD=1 to rebuild the jar
 # Output: target/bench/results.csv (scenario,variant,run,metric,value), target/bench/report.md and plots/*.png
@@ -31,7 +31,7 @@ CACHED_2=18082     # a second instance on the same Redis and Postgres (stampede 
 BASELINE=18091     # caches off, synchronous write-behind: every request goes to Postgres
 WRK=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 30s)
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(users zipf stampede latency inventory posts leaderboards bulk startup)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(users zipf stampede latency inventory posts leaderboards bulk startup histograms)
 
 mkdir -p "$OUT"
 trap stop_apps EXIT
@@ -394,6 +394,25 @@ scenario_startup() {
     wait "$pid" 2>/dev/null || true
     log "startup run $run: first answer after $ms ms"
   done
+}
+
+# What the latency buckets cost on the hit path: the same cache-hit load on the service as configured and on an
+# instance started with metrics.latency-histograms.enabled=false, alternating in each run.
+scenario_histograms() {
+  local port=18093
+  log "histograms: cache hits with and without the latency buckets"
+  start_app no-buckets "$port" METRICS_LATENCY_HISTOGRAMS_ENABLED=false
+  warm_users "$CACHED"
+  for p in "$CACHED" "$port"; do
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s bench/wrk/random-user.lua "http://127.0.0.1:$p" >/dev/null
+  done
+  for run in $(seq 1 "$RUNS"); do
+    wrk_run histograms buckets "$run" "${WRK[@]}" -s bench/wrk/random-user.lua "http://127.0.0.1:$CACHED"
+    wrk_run histograms no-buckets "$run" "${WRK[@]}" -s bench/wrk/random-user.lua "http://127.0.0.1:$port"
+  done
+  record histograms buckets 0 bucket_series "$(curl -fs "http://127.0.0.1:$CACHED/q/metrics" | grep -c '_bucket{')"
+  record histograms no-buckets 0 bucket_series "$(curl -fs "http://127.0.0.1:$port/q/metrics" | grep -c '_bucket{' || true)"
+  stop_app no-buckets
 }
 
 for scenario in "${SCENARIOS[@]}"; do

@@ -31,9 +31,18 @@ public class LatencyHistograms {
             "cache.load.duration", millis(0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000),
             "cache.redis.command.duration", millis(0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250));
 
+    private final LatencyHistogramsConfig config;
+
+    LatencyHistograms(LatencyHistogramsConfig config) {
+        this.config = config;
+    }
+
     @Produces
     @Singleton
     MeterFilter latencyBuckets() {
+        if (!config.enabled()) {
+            return new MeterFilter() {};
+        }
         return new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {

@@ -33,7 +33,7 @@ class SeriesTest {
             cache.get(9L).await().atMost(Duration.ofSeconds(5));
         }
 
-        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonPath series = given().get("/dashboard/series")
                     .then()
                     .statusCode(200)
@@ -62,7 +62,7 @@ class SeriesTest {
     @Test
     void sinceAnswersOnlyNewerPointsAndTheRingStaysBounded() {
         Awaitility.await()
-                .atMost(Duration.ofSeconds(10))
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> given().get("/dashboard/series")
                                 .then()
                                 .extract()
