@@ -45,9 +45,10 @@ public class ApiSecurityStartupCheck {
         if (missing.isEmpty()) {
             return;
         }
-        String message = "Writes need a bearer JWT with the role writer, but " + String.join(" and ", missing)
-                + " configured (MP_JWT_VERIFY_PUBLICKEY_LOCATION, MP_JWT_VERIFY_ISSUER; docs/security.md). Set them,"
-                + " or switch the check off explicitly with API_SECURITY_ENABLED=false.";
+        String message = "Writes need a bearer JWT with the role writer, but no " + String.join(" and no ", missing)
+                + " is configured. Set MP_JWT_VERIFY_PUBLICKEY_LOCATION (a PEM or JWKS file or URL with the issuer's"
+                + " public key) and MP_JWT_VERIFY_ISSUER, or switch the check off explicitly with"
+                + " API_SECURITY_ENABLED=false (docs/security.md).";
         if (LaunchMode.current() == LaunchMode.NORMAL) {
             throw new IllegalStateException(message);
         }
@@ -57,10 +58,10 @@ public class ApiSecurityStartupCheck {
     List<String> missing() {
         List<String> missing = new ArrayList<>();
         if (KEY_PROPERTIES.stream().noneMatch(this::isSet)) {
-            missing.add("no verification key is");
+            missing.add("verification key (mp.jwt.verify.publickey.location)");
         }
         if (!isSet(ISSUER_PROPERTY)) {
-            missing.add("no issuer is");
+            missing.add("issuer (mp.jwt.verify.issuer)");
         }
         return missing;
     }
