@@ -17,7 +17,7 @@ log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
 
 ensure_tools() {
   local missing=()
-  for tool in wrk curl psql redis-cli java; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  for tool in wrk curl psql redis-cli java openssl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
   # The plots need matplotlib: Debian's python3-matplotlib serves /usr/bin/python3 even where another python3 is first.
   PYTHON=
   for candidate in python3 /usr/bin/python3; do
