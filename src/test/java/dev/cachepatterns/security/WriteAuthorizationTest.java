@@ -125,6 +125,8 @@ class WriteAuthorizationTest {
                 .then()
                 .statusCode(404);
         unauthenticated().post("/dashboard/stats").then().statusCode(405);
+        // The page's demos are exempt (dev mode only): off in tests, so 404 rather than 401.
+        unauthenticated().post("/demo/stampede").then().statusCode(404);
     }
 
     @Test
