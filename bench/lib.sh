@@ -17,7 +17,7 @@ log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
 
 ensure_tools() {
   local missing=()
-  for tool in wrk curl psql redis-cli java; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  for tool in wrk curl psql redis-cli java openssl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
   # The plots need matplotlib: Debian's python3-matplotlib serves /usr/bin/python3 even where another python3 is first.
   PYTHON=
   for candidate in python3 /usr/bin/python3; do
@@ -46,6 +46,19 @@ ensure_db() {
     || $PG -d postgres -c "CREATE DATABASE $BENCH_DB"
 }
 
+# Writes need a bearer JWT with the role writer (docs/security.md): the apps trust a key pair of the bench's own, and
+# TOKEN (exported, read by bench/wrk/auth.lua) is signed with it by scripts/token.sh, so writes pay the verification.
+BENCH_JWT_ISSUER=https://bench.cache-patterns.invalid
+ensure_token() {
+  mkdir -p "$OUT/jwt"
+  if [ ! -f "$OUT/jwt/private.pem" ]; then
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$OUT/jwt/private.pem" 2>/dev/null
+    openssl pkey -in "$OUT/jwt/private.pem" -pubout -out "$OUT/jwt/public.pem"
+  fi
+  TOKEN=$(JWT_PRIVATE_KEY="$OUT/jwt/private.pem" JWT_ISSUER=$BENCH_JWT_ISSUER scripts/token.sh --ttl 86400 --subject bench)
+  export TOKEN
+}
+
 # start_app NAME PORT [VAR=value ...]: the packaged app on PORT against the bench database; prints nothing.
 start_app() {
   local name=$1 port=$2
@@ -54,6 +67,7 @@ start_app() {
   env QUARKUS_HTTP_PORT="$port" \
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$BENCH_DB" \
     QUARKUS_REDIS_HOSTS="redis://127.0.0.1:6379/$BENCH_REDIS_DB" \
+    MP_JWT_VERIFY_PUBLICKEY_LOCATION="$OUT/jwt/public.pem" MP_JWT_VERIFY_ISSUER="$BENCH_JWT_ISSUER" \
     "$@" java $BENCH_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >"$OUT/app-$name.log" 2>&1 &
   local pid=$!
   APP_PIDS+=("$pid")

@@ -38,6 +38,7 @@ trap stop_apps EXIT
 ensure_tools
 ensure_build
 ensure_db
+ensure_token
 : >"$OUT/wrk.log"
 echo "scenario,variant,run,metric,value" >"$RESULTS"
 {
@@ -230,7 +231,7 @@ scenario_inventory() {
       local port=$CACHED
       [ "$variant" = uncached ] && port=$BASELINE
       for n in $(seq 1 10); do
-        curl -fs -XPUT "http://127.0.0.1:$CACHED/inventory/RES-$n" -H 'content-type: application/json' \
+        curl -fs -XPUT "http://127.0.0.1:$CACHED/inventory/RES-$n" -H 'content-type: application/json' -H "Authorization: Bearer $TOKEN" \
           -d '{"name":"Reserved item","quantity":2000}' >/dev/null
       done
       local ok0 ok1 left negative
@@ -382,6 +383,7 @@ scenario_startup() {
     t0=$(now_ms)
     env QUARKUS_HTTP_PORT=18083 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$BENCH_DB" \
       QUARKUS_REDIS_HOSTS="redis://127.0.0.1:6379/$BENCH_REDIS_DB" \
+      MP_JWT_VERIFY_PUBLICKEY_LOCATION="$OUT/jwt/public.pem" MP_JWT_VERIFY_ISSUER="$BENCH_JWT_ISSUER" \
       java $BENCH_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >"$OUT/app-startup.log" 2>&1 &
     pid=$!
     until curl -fs -o /dev/null "http://127.0.0.1:18083/users/1" 2>/dev/null; do sleep 0.01; done

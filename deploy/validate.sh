@@ -107,6 +107,7 @@ for file in deploy/compose.yaml deploy/compose.sentinel.yaml deploy/compose.clus
   if [ -n "$compose_cmd" ]; then
     # The files commit no password (they refuse to start without one): give the check stand-ins.
     run "$compose_cmd config: $file" env POSTGRES_PASSWORD=validate GRAFANA_ADMIN_PASSWORD=validate \
+      JWT_PUBLIC_KEY=validate JWT_ISSUER=validate \
       $compose_cmd -f "$file" config -q
   else
     skip "$file with docker compose (neither docker compose nor docker-compose: apt-get install docker-compose)"
@@ -132,6 +133,11 @@ for f in ("deploy/compose.yaml", "deploy/compose.sentinel.yaml", "deploy/compose
     values = re.findall(r"(?m)^\s*\w*PASSWORD\w*:\s*(.+)$", text)
     literal = [v for v in values if not re.match(r"\$\{\w+:\?", v.strip())]
     assert not literal, f"{f} commits a password or a default for one: {literal}"
+for f in ("deploy/compose.yaml", "deploy/compose.sentinel.yaml", "deploy/compose.cluster.yaml"):
+    env = services(f)["app"]["environment"]
+    # The token verification key and issuer come from the environment, with no default (docs/security.md).
+    for var, source in (("MP_JWT_VERIFY_PUBLICKEY", "JWT_PUBLIC_KEY"), ("MP_JWT_VERIFY_ISSUER", "JWT_ISSUER")):
+        assert env.get(var, "").startswith("${" + source + ":?"), f"{f}: app needs {var}: ${{{source}:?...}}"
 s = services("deploy/compose.cluster.yaml")
 assert {f"redis-node-{i}" for i in range(1, 7)} <= s.keys() and "redis-cluster-init" in s
 assert "--cluster create" in " ".join(s["redis-cluster-init"]["command"])
@@ -169,6 +175,15 @@ assert pod["securityContext"]["runAsNonRoot"] is True
 assert c["securityContext"]["readOnlyRootFilesystem"] is True
 refs = [e["valueFrom"]["secretKeyRef"]["name"] for e in c.get("env", []) if "valueFrom" in e]
 assert refs, "database credentials must come from a Secret reference"
+# The bearer tokens' verification key: a file from a Secret, named by MP_JWT_VERIFY_PUBLICKEY_LOCATION, and the issuer.
+config = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
+location = config.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "")
+mounts = {m["name"]: m["mountPath"] for m in c.get("volumeMounts", [])}
+secrets = {v["name"]: v["secret"]["secretName"] for v in pod.get("volumes", []) if "secret" in v}
+assert any(location.startswith(mounts.get(name, "//") + "/") for name in secrets), \
+    f"MP_JWT_VERIFY_PUBLICKEY_LOCATION ({location!r}) must be a file of a mounted Secret"
+assert "MP_JWT_VERIFY_ISSUER" in config or any(e["name"] == "MP_JWT_VERIFY_ISSUER" for e in c.get("env", [])), \
+    "MP_JWT_VERIFY_ISSUER must be set"
 PY
 done
 

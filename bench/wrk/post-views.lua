@@ -2,6 +2,7 @@
 -- posts are drawn from a Zipf distribution, as views are in practice (a few posts get most of them); ZIPF_S=0 draws
 -- them uniformly, the case least favourable to write-behind (no row is hot, every flushed post is read again).
 dofile("bench/wrk/zipf.lua")
+dofile("bench/wrk/auth.lua")
 local posts = tonumber(os.getenv("POSTS") or "10000")
 local s = tonumber(os.getenv("ZIPF_S") or "0.99")
 local cdf
@@ -12,5 +13,5 @@ end
 
 request = function()
   local n = s > 0 and zipf_pick(cdf, posts) or math.random(1, posts)
-  return wrk.format("POST", "/posts/post-" .. n .. "/views")
+  return wrk.format("POST", "/posts/post-" .. n .. "/views", auth())
 end

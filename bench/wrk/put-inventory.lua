@@ -17,7 +17,7 @@ end
 request = function()
   local n = math.random(1, skus)
   local body = string.format('{"name":"Bench item %d","quantity":%d}', n, math.random(0, 100000))
-  return wrk.format("PUT", "/inventory/" .. prefix .. "-" .. n, { ["Content-Type"] = "application/json" }, body)
+  return wrk.format("PUT", "/inventory/" .. prefix .. "-" .. n, auth({ ["Content-Type"] = "application/json" }), body)
 end
 
 -- No response() hook: it would make wrk parse every response in Lua; wrk counts non-2xx by itself.

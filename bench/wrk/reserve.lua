@@ -18,7 +18,7 @@ end
 
 request = function()
   return wrk.format("POST", "/inventory/RES-" .. math.random(1, hot) .. "/reservations",
-    { ["Content-Type"] = "application/json" }, '{"quantity":1}')
+    auth({ ["Content-Type"] = "application/json" }), '{"quantity":1}')
 end
 
 response = function(status, headers, body)

@@ -30,7 +30,7 @@ request = function()
     local body = string.format(
       '{"name":"User %d v%d","email":"user%d@example.com","avatarUrl":"https://img.example.com/u/%d.png"}',
       id, math.random(1, 1000000), id, id)
-    return wrk.format("PUT", "/users/" .. id, { ["Content-Type"] = "application/json" }, body)
+    return wrk.format("PUT", "/users/" .. id, auth({ ["Content-Type"] = "application/json" }), body)
   end
   return wrk.format("GET", "/users/" .. id)
 end

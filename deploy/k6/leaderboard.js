@@ -7,6 +7,7 @@
 //
 // Parameters (environment variables):
 //   BASE_URL        service to test, default http://127.0.0.1:8080
+//   TOKEN           bearer token with the role writer for the writes (scripts/token.sh for dev mode)
 //   BOARDS          boards in play, default 2
 //   PLAYERS         players per board, default 1000
 //   SCORE_PERCENT   share of iterations that post a score, default 20; the rest read (top 10 or a rank)

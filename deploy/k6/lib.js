@@ -4,7 +4,10 @@ import http from 'k6/http';
 import { check, fail } from 'k6';
 
 export const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-export const JSON_HEADERS = { headers: { 'Content-Type': 'application/json' } };
+// Writes need a bearer JWT with the role writer (docs/security.md): TOKEN=$(scripts/token.sh) k6 run ...
+// Every write of these scripts sends it; reads send none.
+export const AUTH_HEADERS = { headers: __ENV.TOKEN ? { Authorization: `Bearer ${__ENV.TOKEN}` } : {} };
+export const JSON_HEADERS = { headers: Object.assign({ 'Content-Type': 'application/json' }, AUTH_HEADERS.headers) };
 
 export function envInt(name, fallback) {
   const raw = __ENV[name];

@@ -6,6 +6,7 @@
 //
 // Parameters (environment variables):
 //   BASE_URL   service to test, default http://127.0.0.1:8080
+//   TOKEN      bearer token with the role writer for the writes (scripts/token.sh for dev mode)
 //   DURATION   how long to loop, default 30s
 //   VUS        virtual users, default 1
 //   AREAS      comma-separated parts of the API to walk, default users,inventory,posts,leaderboards
@@ -13,7 +14,7 @@
 // Thresholds: no failed request, every check passes, p95 under 500 ms.
 import http from 'k6/http';
 import { check, group } from 'k6';
-import { BASE_URL, JSON_HEADERS, env, envInt, runId } from './lib.js';
+import { AUTH_HEADERS, BASE_URL, JSON_HEADERS, env, envInt, runId } from './lib.js';
 
 export const options = {
   vus: envInt('VUS', 1),
@@ -78,8 +79,8 @@ export default function () {
       }), JSON_HEADERS).json('id');
       check(http.post(`${BASE_URL}/posts`, JSON.stringify({ slug, title: 'Smoke', body: 'k6 smoke post', authorId: author }), JSON_HEADERS),
         { 'post created': (r) => r.status === 201 });
-      check(http.post(`${BASE_URL}/posts/${slug}/views`, null), { 'view accepted (202)': (r) => r.status === 202 });
-      check(http.post(`${BASE_URL}/posts/${slug}/likes`, null), { 'like accepted (202)': (r) => r.status === 202 });
+      check(http.post(`${BASE_URL}/posts/${slug}/views`, null, AUTH_HEADERS), { 'view accepted (202)': (r) => r.status === 202 });
+      check(http.post(`${BASE_URL}/posts/${slug}/likes`, null, AUTH_HEADERS), { 'like accepted (202)': (r) => r.status === 202 });
       check(http.get(`${BASE_URL}/posts/${slug}`), {
         'post counts include unflushed increments': (r) => r.status === 200 && r.json('views') === 1 && r.json('likes') === 1,
       });

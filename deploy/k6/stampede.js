@@ -8,6 +8,7 @@
 //
 // Parameters (environment variables):
 //   BASE_URL             service to test, default http://127.0.0.1:8080
+//   TOKEN                bearer token with the role writer for the writes (scripts/token.sh for dev mode)
 //   VUS                  concurrent virtual users per round, default 200
 //   ROUNDS               cold keys hit one after another (a fresh user per round), default 3
 //   MAX_LOADS_PER_ROUND  allowed database loads per cold key, default 2 (1 + a possible lock-wait

@@ -9,6 +9,7 @@
 //
 // Parameters (environment variables):
 //   BASE_URL      service to test, default http://127.0.0.1:8080
+//   TOKEN         bearer token with the role writer for the writes (scripts/token.sh for dev mode)
 //   POSTS         posts created in setup and hit during the burst, default 5
 //   INCREMENTS    increments sent in all (views + likes), default 50000
 //   VUS           concurrent virtual users, default 64
@@ -19,7 +20,7 @@
 import http from 'k6/http';
 import { check, sleep } from 'k6';
 import { Counter } from 'k6/metrics';
-import { BASE_URL, JSON_HEADERS, createUsers, env, envInt, runId } from './lib.js';
+import { AUTH_HEADERS, BASE_URL, JSON_HEADERS, createUsers, env, envInt, runId } from './lib.js';
 
 const POSTS = envInt('POSTS', 5);
 const INCREMENTS = envInt('INCREMENTS', 50000);
@@ -62,9 +63,9 @@ export function setup() {
 export default function (data) {
   const slug = data.slugs[Math.floor(Math.random() * data.slugs.length)];
   const kind = Math.random() * 100 < LIKE_PERCENT ? 'likes' : 'views';
-  const res = http.post(`${BASE_URL}/posts/${slug}/${kind}`, null, {
+  const res = http.post(`${BASE_URL}/posts/${slug}/${kind}`, null, Object.assign({
     tags: { kind: 'increment', name: `POST /posts/{slug}/${kind}` },
-  });
+  }, AUTH_HEADERS));
   check(res, { 'increment accepted (202)': (r) => r.status === 202 });
 }
 

@@ -1,7 +1,7 @@
 // The page at / in headless Chromium: the leaderboard renders and changes when a score is posted, the cache
 // table fills in, the plots draw a panel with data for every cache / write-behind queue / refresh-ahead cache
 // the server reports, and each demo button the server lists changes its plot. BASE_URL points at a running
-// service started with DEMO_ENABLED=true (run.sh starts one); SCREENSHOT names the picture of the page.
+// service started with DEMO_ENABLED=true (run.sh starts one), TOKEN a writer token; SCREENSHOT names the picture of the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -28,7 +28,8 @@ async function getJson(path) {
 async function postScore(player, points) {
   const response = await fetch(`${baseUrl}/leaderboards/${board}/scores`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // A write: it needs a token with the role writer (run.sh signs one with the test key).
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${process.env.TOKEN}` },
     body: JSON.stringify({ player, points }),
   });
   assert.equal(response.status, 200, await response.text());

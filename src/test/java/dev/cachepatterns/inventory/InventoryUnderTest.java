@@ -61,6 +61,14 @@ public class InventoryUnderTest implements ExampleUnderTest {
                 new Endpoint("POST", "/inventory/SKU-1/reservations", "{\"quantity\":1}", 200));
     }
 
+    @Override
+    public List<Endpoint> preparedWrites(String label) {
+        String sku = InventoryApi.uniqueSku(label.toUpperCase());
+        return List.of(
+                new Endpoint("PUT", "/inventory/" + sku, "{\"name\":\"Mug\",\"quantity\":3}", 200),
+                new Endpoint("POST", "/inventory/" + sku + "/reservations", "{\"quantity\":1}", 200));
+    }
+
     private static String keyPrefix() {
         return ConfigProvider.getConfig().getValue("cache.inventory.key-prefix", String.class);
     }

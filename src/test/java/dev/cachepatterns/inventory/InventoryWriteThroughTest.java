@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.cache.writethrough.WriteThroughFactory;
 import dev.cachepatterns.support.Metrics;
+import dev.cachepatterns.support.auth.Tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -106,6 +107,7 @@ class InventoryWriteThroughTest {
         HttpClient client = HttpClient.newBuilder().build();
         HttpRequest request = HttpRequest.newBuilder(inventoryUri.resolve("/inventory/" + sku + "/reservations"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", Tokens.bearerWriter())
                 .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}"))
                 .build();
 

@@ -57,6 +57,15 @@ public class LeaderboardsUnderTest implements ExampleUnderTest {
                 new Endpoint("POST", "/leaderboards/global/scores", "{\"player\":\"alice\",\"points\":10}", 200));
     }
 
+    @Override
+    public List<Endpoint> preparedWrites(String label) {
+        return List.of(new Endpoint(
+                "POST",
+                "/leaderboards/" + Boards.unique(label) + "/scores",
+                "{\"player\":\"alice\",\"points\":10}",
+                200));
+    }
+
     private static String keyPrefix() {
         return ConfigProvider.getConfig().getValue("cache.leaderboards.key-prefix", String.class);
     }

@@ -30,6 +30,7 @@ import dev.cachepatterns.support.PostgresServer;
 import dev.cachepatterns.support.PrometheusServer;
 import dev.cachepatterns.support.PrometheusServer.Alert;
 import dev.cachepatterns.support.RedisServer;
+import dev.cachepatterns.support.auth.Tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -207,6 +208,7 @@ class PrometheusAlertsPackagedIT {
         HttpResponse<String> reply = http.send(
                 HttpRequest.newBuilder(app.uri("/users"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", Tokens.bearerWriter())
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -224,6 +226,7 @@ class PrometheusAlertsPackagedIT {
         String body = "{\"slug\":\"" + slug + "\",\"title\":\"Alerts\",\"body\":\"lag\",\"authorId\":1}";
         assertThat(status(HttpRequest.newBuilder(app.uri("/posts"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", Tokens.bearerWriter())
                         .POST(HttpRequest.BodyPublishers.ofString(body))))
                 .isEqualTo(201);
     }
@@ -233,7 +236,9 @@ class PrometheusAlertsPackagedIT {
     }
 
     private HttpRequest.Builder post(String path) {
-        return HttpRequest.newBuilder(app.uri(path)).POST(HttpRequest.BodyPublishers.noBody());
+        return HttpRequest.newBuilder(app.uri(path))
+                .header("Authorization", Tokens.bearerWriter())
+                .POST(HttpRequest.BodyPublishers.noBody());
     }
 
     /** One request every {@link #TRAFFIC_EVERY} until {@link #stopTraffic}; counts the 2xx answers. */

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.cachepatterns.support.auth.Tokens;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -158,6 +160,7 @@ class PostApiTest {
         List<CompletableFuture<HttpResponse<String>>> replies = IntStream.range(0, views + likes)
                 .mapToObj(i -> client.sendAsync(
                         HttpRequest.newBuilder(URI.create(postsUri + "/" + slug + (i < views ? "/views" : "/likes")))
+                                .header("Authorization", Tokens.bearerWriter())
                                 .POST(HttpRequest.BodyPublishers.noBody())
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()))

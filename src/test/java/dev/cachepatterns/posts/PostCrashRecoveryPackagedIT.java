@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.support.PackagedApp;
 import dev.cachepatterns.support.RedisServer;
+import dev.cachepatterns.support.auth.Tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -114,6 +115,7 @@ class PostCrashRecoveryPackagedIT {
         String body = "{\"slug\":\"" + slug + "\",\"title\":\"Crash\",\"body\":\"kill -9\",\"authorId\":1}";
         int status = status(HttpRequest.newBuilder(uri("/posts"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", Tokens.bearerWriter())
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         assertThat(status).isEqualTo(201);
     }

@@ -59,6 +59,19 @@ public class PostsUnderTest implements ExampleUnderTest {
     }
 
     @Override
+    public List<Endpoint> preparedWrites(String label) {
+        String slug = Posts.uniqueSlug(label.toLowerCase());
+        return List.of(
+                new Endpoint(
+                        "POST",
+                        "/posts",
+                        "{\"slug\":\"" + slug + "\",\"title\":\"Hello\",\"body\":\"b\",\"authorId\":1}",
+                        201),
+                new Endpoint("POST", "/posts/" + slug + "/views", null, 202),
+                new Endpoint("POST", "/posts/" + slug + "/likes", null, 202));
+    }
+
+    @Override
     public Scenario prepare(String label) {
         List<String> slugs =
                 IntStream.range(0, 4).mapToObj(i -> Posts.create(label)).toList();

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
+import dev.cachepatterns.support.auth.Tokens;
+
 /**
  * Drives HTTP load with bounded concurrency from the JDK's asynchronous client (no thread per request) and records
  * every request's status, latency and problem headers. A request that gets no answer within {@link #REQUEST_TIMEOUT}
@@ -44,7 +46,11 @@ public final class LoadDriver {
 
     public Call post(String label, String path) {
         return new Call(
-                label, request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
+                label,
+                request(path)
+                        .header("Authorization", Tokens.bearerWriter())
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build());
     }
 
     public Call put(String label, String path, String json) {
@@ -52,6 +58,7 @@ public final class LoadDriver {
                 label,
                 request(path)
                         .header("Content-Type", "application/json")
+                        .header("Authorization", Tokens.bearerWriter())
                         .PUT(HttpRequest.BodyPublishers.ofString(json))
                         .build());
     }

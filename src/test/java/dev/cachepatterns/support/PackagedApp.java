@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
+
+import dev.cachepatterns.support.auth.Tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +59,55 @@ public final class PackagedApp implements AutoCloseable {
      */
     public static PackagedApp start(
             String label, int port, String redisUri, String reactiveUrl, Map<String, String> extraEnv) {
+        PackagedApp app = launch(label, port, redisUri, reactiveUrl, extraEnv);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    assertThat(app.process.isAlive())
+                            .as("app exited, see " + app.log)
+                            .isTrue();
+                    return app.status("/q/health/ready") == 200;
+                });
+        return app;
+    }
+
+    /**
+     * Starts the jar like {@link #start} for an app that must refuse to start: waits for it to exit (at most {@code
+     * timeout}) and returns its exit code.
+     */
+    public static int exitCode(
+            String label,
+            int port,
+            String redisUri,
+            String reactiveUrl,
+            Map<String, String> extraEnv,
+            Duration timeout) {
+        PackagedApp app = launch(label, port, redisUri, reactiveUrl, extraEnv);
+        try {
+            if (!app.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                app.close();
+                throw new AssertionError("still running after " + timeout + ", see " + app.log);
+            }
+            return app.process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            app.close();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the app wrote to {@code target/<label>.log} so far. */
+    public static String log(String label) {
+        try {
+            return Files.readString(Path.of("target", label + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static PackagedApp launch(
+            String label, int port, String redisUri, String reactiveUrl, Map<String, String> extraEnv) {
         Path log = Path.of("target", label + ".log");
         ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString())
                 .redirectErrorStream(true)
@@ -67,22 +117,20 @@ public final class PackagedApp implements AutoCloseable {
         env.put("QUARKUS_REDIS_HOSTS", redisUri);
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", reactiveUrl);
         env.remove("QUARKUS_DATASOURCE_JDBC_URL");
-        env.putAll(new HashMap<>(extraEnv));
-        Process process;
+        // The prod profile refuses to start without a verification key: trust the test key (an empty value removes it).
+        env.putAll(Tokens.packagedAppEnv());
+        extraEnv.forEach((key, value) -> {
+            if (value.isEmpty()) {
+                env.remove(key);
+            } else {
+                env.put(key, value);
+            }
+        });
         try {
-            process = builder.start();
+            return new PackagedApp(port, log, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        PackagedApp app = new PackagedApp(port, log, process);
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    assertThat(process.isAlive()).as("app exited, see " + log).isTrue();
-                    return app.status("/q/health/ready") == 200;
-                });
-        return app;
     }
 
     /** The Postgres the tests use by default ({@code QUARKUS_DATASOURCE_REACTIVE_URL}, else the local {@code test}). */
@@ -120,6 +168,7 @@ public final class PackagedApp implements AutoCloseable {
             replies.add(HTTP.sendAsync(
                             HttpRequest.newBuilder(targets.get(i % targets.size()))
                                     .timeout(Duration.ofSeconds(30))
+                                    .header("Authorization", Tokens.bearerWriter())
                                     .POST(HttpRequest.BodyPublishers.noBody())
                                     .build(),
                             HttpResponse.BodyHandlers.discarding())

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.cachepatterns.support.auth.Tokens;
+
 /**
  * Two instances of the packaged app on one Redis (the test's own) and one Postgres database (created fresh): the
  * fixture of the examples' multi-instance tests ({@code *TwoInstancesPackagedIT}). The Redis time-out is raised to 2 s:
@@ -94,6 +96,9 @@ public final class TwoInstances implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(app.uri(path)).timeout(Duration.ofSeconds(30));
         if (json != null) {
             request.header("Content-Type", "application/json");
+        }
+        if (!method.equals("GET")) {
+            request.header("Authorization", Tokens.bearerWriter());
         }
         request.method(
                 method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));

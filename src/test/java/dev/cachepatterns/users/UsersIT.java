@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.http.ContentType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+
+import dev.cachepatterns.support.auth.TestKeyResource;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -17,9 +20,11 @@ import static org.hamcrest.Matchers.equalTo;
  * A few requests against the packaged application (the jar in the default build, the native binary with
  * {@code -Dnative}): it starts, migrates its schema, (de)serializes users through the API and the Redis cache, maps bad
  * input to problem+json and exposes health and metrics. What the packaging can break, nothing more; the behaviour is
- * covered by the {@code @QuarkusTest}s.
+ * covered by the {@code @QuarkusTest}s. It trusts the test key and writes with a {@code writer} token ({@link
+ * TestKeyResource}).
  */
 @QuarkusIntegrationTest
+@WithTestResource(TestKeyResource.class)
 class UsersIT {
 
     @Test

@@ -62,6 +62,17 @@ public class UsersUnderTest implements ExampleUnderTest {
     }
 
     @Override
+    public List<Endpoint> preparedWrites(String label) {
+        long id = Users.create("Auth " + label);
+        String body = "{\"name\":\"n\",\"email\":\"auth-" + UUID.randomUUID()
+                + "@example.com\",\"avatarUrl\":\"https://x.example/a.png\"}";
+        return List.of(
+                new Endpoint("POST", "/users", body, 201),
+                new Endpoint("PUT", "/users/" + id, body.replace("auth-", "renamed-"), 200),
+                new Endpoint("DELETE", "/users/" + id, null, 204));
+    }
+
+    @Override
     public Scenario prepare(String label) {
         List<Long> ids = LongStream.range(0, 8)
                 .mapToObj(i -> Users.create("Fault " + label + i))

@@ -29,6 +29,13 @@ public interface ExampleUnderTest {
     List<Endpoint> writeEndpoints();
 
     /**
+     * The same endpoints as {@link #writeEndpoints()}, in the same order, each with a request that succeeds (its {@code
+     * success} status) when sent now with a {@code writer} token, one after the other: what they need (a user, stock, a
+     * post) is created first through the API, with names unique to {@code label}. The authorization test sends them.
+     */
+    List<Endpoint> preparedWrites(String label);
+
+    /**
      * Creates a little data through the API (RestAssured, with the test's base URI) and reads it once, so it is
      * cached. {@code label} makes names unique to the calling test.
      */

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Predicate;
 
+import dev.cachepatterns.support.auth.Tokens;
+
 /**
  * The engine of the bad-input fuzz: nasty values for path and query slots (a fixed list, already-encoded segments and
  * seeded random strings: glob characters, hash-tag braces, colons, CR/LF, NUL, unicode, 10 KB strings), bodies with
@@ -285,6 +287,9 @@ public final class Fuzz {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        // Authenticated, so bad input reaches the validation behind the role check (WriteAuthorizationTest has the
+        // 401s).
+        request.header("Authorization", Tokens.bearerWriter());
         request.method(
                 method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
@@ -312,7 +317,9 @@ public final class Fuzz {
     private Answer sendRaw(String method, String pathAndQuery, String body, String contentType) {
         byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder(method + " " + pathAndQuery + " HTTP/1.1\r\n")
-                .append("Host: localhost\r\nConnection: close\r\nContent-Length: ")
+                .append("Host: localhost\r\nConnection: close\r\nAuthorization: ")
+                .append(Tokens.bearerWriter())
+                .append("\r\nContent-Length: ")
                 .append(payload.length)
                 .append("\r\n");
         if (contentType != null) {
