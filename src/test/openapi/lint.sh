@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Lints the API document with Redocly CLI and its `recommended` rules (redocly.yaml at the repository root says which
+# rules are changed and why); fails on any error. The document is docs/openapi.yaml, which OpenApiDocumentTest keeps
+# equal to the one the service serves at /q/openapi. Installs the pinned CLI (package-lock.json) into
+# src/test/openapi/node_modules; needs Node.js 20+ and npm (installed from Debian packages when missing, as root).
+#   src/test/openapi/lint.sh [document]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+document=${1:-$root/docs/openapi.yaml}
+
+if ! command -v npm >/dev/null 2>&1; then
+  echo "openapi lint: installing nodejs and npm" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+if [ ! -x "$here/node_modules/.bin/redocly" ] || ! cmp -s "$here/package-lock.json" "$here/node_modules/.package-lock.json"; then
+  (cd "$here" && npm ci --no-audit --no-fund --silent)
+fi
+# No telemetry, no update check: the result depends on the pinned version and the document only.
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+cd "$root"
+"$here/node_modules/.bin/redocly" --version
+"$here/node_modules/.bin/redocly" lint --config "$root/redocly.yaml" --format=stylish "$document" 2>&1 \
+  | grep -v -e '║' -e '╔' -e '╚'
+exit "${PIPESTATUS[0]}"
