@@ -60,7 +60,7 @@ public class InventoryResource {
     public Uni<InventoryItem> get(
             @Parameter(
                             description = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-                            schema = @Schema(pattern = SKU_PATTERN, example = "SKU-1"))
+                            schema = @Schema(type = SchemaType.STRING, pattern = SKU_PATTERN, example = "SKU-1"))
                     @PathParam("sku")
                     String sku) {
         String valid = Skus.valid(sku);
@@ -93,7 +93,7 @@ public class InventoryResource {
     public Uni<Response> put(
             @Parameter(
                             description = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-                            schema = @Schema(pattern = SKU_PATTERN, example = "SKU-1"))
+                            schema = @Schema(type = SchemaType.STRING, pattern = SKU_PATTERN, example = "SKU-1"))
                     @PathParam("sku")
                     String sku,
             @Valid @NotNull InventoryInput input) {
@@ -128,7 +128,7 @@ public class InventoryResource {
     public Uni<Response> reserve(
             @Parameter(
                             description = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-                            schema = @Schema(pattern = SKU_PATTERN, example = "SKU-1"))
+                            schema = @Schema(type = SchemaType.STRING, pattern = SKU_PATTERN, example = "SKU-1"))
                     @PathParam("sku")
                     String sku,
             @Valid @NotNull ReservationInput input) {

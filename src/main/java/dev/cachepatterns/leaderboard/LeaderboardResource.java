@@ -58,7 +58,9 @@ public class LeaderboardResource {
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
     public Uni<PlayerScore> submit(
-            @Parameter(description = "The board's name", schema = @Schema(pattern = NAME_PATTERN, example = "global"))
+            @Parameter(
+                            description = "The board's name",
+                            schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "global"))
                     @PathParam("board")
                     String board,
             @Valid @NotNull ScoreInput input) {
@@ -81,7 +83,9 @@ public class LeaderboardResource {
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
     public Uni<Leaderboard> top(
-            @Parameter(description = "The board's name", schema = @Schema(pattern = NAME_PATTERN, example = "global"))
+            @Parameter(
+                            description = "The board's name",
+                            schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "global"))
                     @PathParam("board")
                     String board,
             @Parameter(
@@ -114,10 +118,14 @@ public class LeaderboardResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
     public Uni<PlayerScore> player(
-            @Parameter(description = "The board's name", schema = @Schema(pattern = NAME_PATTERN, example = "global"))
+            @Parameter(
+                            description = "The board's name",
+                            schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "global"))
                     @PathParam("board")
                     String board,
-            @Parameter(description = "The player's name", schema = @Schema(pattern = NAME_PATTERN, example = "alice"))
+            @Parameter(
+                            description = "The player's name",
+                            schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "alice"))
                     @PathParam("player")
                     String player) {
         String boardName = LeaderboardNames.checked(board, "board");
@@ -143,7 +151,9 @@ public class LeaderboardResource {
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "400", ref = "BadRequest")
     public Multi<Leaderboard> stream(
-            @Parameter(description = "The board's name", schema = @Schema(pattern = NAME_PATTERN, example = "global"))
+            @Parameter(
+                            description = "The board's name",
+                            schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "global"))
                     @PathParam("board")
                     String board,
             @Parameter(

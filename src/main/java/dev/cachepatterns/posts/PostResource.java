@@ -52,7 +52,11 @@ public class PostResource {
     public Uni<Post> get(
             @Parameter(
                             description = "The post's slug",
-                            schema = @Schema(pattern = "^" + Slugs.PATTERN + "$", example = "hello"))
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            pattern = "^" + Slugs.PATTERN + "$",
+                                            example = "hello"))
                     @PathParam("slug")
                     String slug) {
         String valid = Slugs.require(slug);
@@ -104,7 +108,11 @@ public class PostResource {
     public Uni<Response> view(
             @Parameter(
                             description = "The post's slug",
-                            schema = @Schema(pattern = "^" + Slugs.PATTERN + "$", example = "hello"))
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            pattern = "^" + Slugs.PATTERN + "$",
+                                            example = "hello"))
                     @PathParam("slug")
                     String slug) {
         return accepted(posts.increment(Slugs.require(slug), PostRepository.VIEWS));
@@ -131,7 +139,11 @@ public class PostResource {
     public Uni<Response> like(
             @Parameter(
                             description = "The post's slug",
-                            schema = @Schema(pattern = "^" + Slugs.PATTERN + "$", example = "hello"))
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            pattern = "^" + Slugs.PATTERN + "$",
+                                            example = "hello"))
                     @PathParam("slug")
                     String slug) {
         return accepted(posts.increment(Slugs.require(slug), PostRepository.LIKES));

@@ -16,8 +16,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * to repeat them (the responses themselves are in {@code META-INF/openapi.yaml}):
  *
  * <ul>
- *   <li>every operation: 406 when Accept names nothing it answers with, and 500, a problem document ({@code
- *       ProblemMappers.unexpected});
+ *   <li>every operation: 406 when Accept names nothing it answers with, 414 from the HTTP layer for an overlong
+ *       request line, and 500, a problem document ({@code ProblemMappers.unexpected});
  *   <li>every operation that takes a body: 400 (malformed JSON, unknown or invalid fields) and 415 (not JSON);
  *   <li>every POST, PUT, PATCH and DELETE: 413, a declared body over the limit ({@code OversizeBodies});
  *   <li>an operation that states no security requirement is open: {@code security: []}.
@@ -54,6 +54,7 @@ public class CommonResponsesFilter implements OASFilter {
             addIfAbsent(responses, "413", "PayloadTooLarge");
         }
         addIfAbsent(responses, "406", "NotAcceptable");
+        addIfAbsent(responses, "414", "UriTooLong");
         addIfAbsent(responses, "500", "InternalServerError");
         if (operation.getSecurity() == null) {
             operation.setSecurity(new ArrayList<>());
