@@ -28,10 +28,16 @@ public record SeriesPoint(
      * second; p99 of the load time.
      */
     public record CachePoint(
-            Map<String, Double> reads, @Schema(nullable = true) Double hitRatio, double loads, @Schema(nullable = true) Double loadP99Ms) {}
+            Map<String, Double> reads,
+            @Schema(nullable = true) Double hitRatio,
+            double loads,
+            @Schema(nullable = true) Double loadP99Ms) {}
 
     /** Entries pending and age of the oldest (gauges), increments flushed to the database per second. */
-    public record WriteBehindPoint(@Schema(nullable = true) Double pending, @Schema(nullable = true) Double lagSeconds, double flushed) {}
+    public record WriteBehindPoint(
+            @Schema(nullable = true) Double pending,
+            @Schema(nullable = true) Double lagSeconds,
+            double flushed) {}
 
     /**
      * The interval from {@code earlier} to {@code later}. A meter missing from {@code earlier} was registered in between
