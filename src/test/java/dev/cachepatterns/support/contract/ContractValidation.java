@@ -70,6 +70,16 @@ public final class ContractValidation implements OrderedFilter {
         }
     }
 
+    /** Loads the document of the service RestAssured points at, when a Quarkus test has set its (random) port. */
+    public static void warm() {
+        if (RestAssured.port > 0
+                && RestAssured.port != RestAssured.DEFAULT_PORT
+                && RestAssured.baseURI.startsWith("http")) {
+            URI uri = URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/");
+            CONTRACTS.computeIfAbsent(uri.getScheme() + "://" + uri.getRawAuthority(), Contract::load);
+        }
+    }
+
     /**
      * What is not API, and so not in the document: Quarkus' own endpoints under /q (health, metrics, the document
      * itself: defined by MicroProfile and Prometheus, not by this service), the page's static files and the dev-only
