@@ -2,7 +2,8 @@
 # Lints the API document with Redocly CLI and its `recommended` rules (redocly.yaml at the repository root says which
 # rules are changed and why); fails on any error. The document is docs/openapi.yaml, which OpenApiDocumentTest keeps
 # equal to the one the service serves at /q/openapi. Installs the pinned CLI (package-lock.json) into
-# src/test/openapi/node_modules; needs Node.js 20+ and npm (installed from Debian packages when missing, as root).
+# src/test/openapi/node_modules, with the Node.js it runs on (npm package `node`); needs only npm, installed from
+# Debian packages when missing (as root).
 #   src/test/openapi/lint.sh [document]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +17,8 @@ fi
 if [ ! -x "$here/node_modules/.bin/redocly" ] || ! cmp -s "$here/package-lock.json" "$here/node_modules/.package-lock.json"; then
   (cd "$here" && npm ci --no-audit --no-fund --silent)
 fi
+# The CLI runs on the Node.js that the `node` package pins (the machine's may be older than the CLI supports).
+export PATH="$here/node_modules/.bin:$PATH"
 # No telemetry, no update check: the result depends on the pinned version and the document only.
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 cd "$root"
