@@ -14,6 +14,12 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.cachepatterns.cache.writethrough.Written;
@@ -30,6 +36,7 @@ import dev.cachepatterns.cache.writethrough.Written;
 public class InventoryResource {
 
     static final String CACHE_WRITE_HEADER = "Cache-Write";
+    static final String SKU_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
 
     private final InventoryService inventory;
 
@@ -39,23 +46,92 @@ public class InventoryResource {
 
     @GET
     @Path("/{sku}")
-    @Operation(summary = "Stock of a SKU")
-    public Uni<InventoryItem> get(@PathParam("sku") String sku) {
+    @Operation(operationId = "getInventoryItem", summary = "Stock of a SKU")
+    @APIResponse(
+            responseCode = "200",
+            description = "The SKU's stock and version",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = InventoryItem.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public Uni<InventoryItem> get(
+            @Parameter(
+                            description = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+                            schema = @Schema(type = SchemaType.STRING, pattern = SKU_PATTERN, example = "SKU-1"))
+                    @PathParam("sku")
+                    String sku) {
         String valid = Skus.valid(sku);
         return inventory.find(valid).map(found -> found.orElseThrow(() -> InventoryService.notFound(valid)));
     }
 
     @PUT
     @Path("/{sku}")
-    @Operation(summary = "Create or replace a SKU's name and stock; returns once Postgres and Redis hold it")
-    public Uni<Response> put(@PathParam("sku") String sku, @Valid @NotNull InventoryInput input) {
+    @Operation(
+            operationId = "putInventoryItem",
+            summary = "Create or replace a SKU's name and stock; returns once Postgres and Redis hold it")
+    @APIResponse(
+            responseCode = "200",
+            description = "Committed; the item with its new version",
+            headers =
+                    @Header(
+                            name = CACHE_WRITE_HEADER,
+                            description = "What happened to the cache entry after the commit (docs/write-through.md)",
+                            required = true,
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            enumeration = {"stored", "invalidated", "unconfirmed", "disabled"})),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = InventoryItem.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public Uni<Response> put(
+            @Parameter(
+                            description = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+                            schema = @Schema(type = SchemaType.STRING, pattern = SKU_PATTERN, example = "SKU-1"))
+                    @PathParam("sku")
+                    String sku,
+            @Valid @NotNull InventoryInput input) {
         return inventory.put(Skus.valid(sku), input).map(InventoryResource::answer);
     }
 
     @POST
     @Path("/{sku}/reservations")
-    @Operation(summary = "Take units from stock; 409 when stock is insufficient (never oversells)")
-    public Uni<Response> reserve(@PathParam("sku") String sku, @Valid @NotNull ReservationInput input) {
+    @Operation(
+            operationId = "reserveInventory",
+            summary = "Take units from stock; 409 when stock is insufficient (never oversells)")
+    @APIResponse(
+            responseCode = "200",
+            description = "Reserved; the item after the decrement",
+            headers =
+                    @Header(
+                            name = CACHE_WRITE_HEADER,
+                            description = "What happened to the cache entry after the commit (docs/write-through.md)",
+                            required = true,
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            enumeration = {"stored", "invalidated", "unconfirmed", "disabled"})),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = InventoryItem.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public Uni<Response> reserve(
+            @Parameter(
+                            description = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+                            schema = @Schema(type = SchemaType.STRING, pattern = SKU_PATTERN, example = "SKU-1"))
+                    @PathParam("sku")
+                    String sku,
+            @Valid @NotNull ReservationInput input) {
         return inventory.reserve(Skus.valid(sku), input.quantity()).map(InventoryResource::answer);
     }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A board's top N. {@code refreshedAt} is when the cached ranking was last rebuilt from Postgres (later scores are
@@ -12,4 +13,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * <p>Registered for native reflection: it is also written as a server-sent event element.
  */
 @RegisterForReflection
-public record Leaderboard(String board, List<LeaderboardEntry> entries, Instant refreshedAt) {}
+public record Leaderboard(
+        @Schema(example = "global", required = true) String board,
+        @Schema(required = true) List<LeaderboardEntry> entries,
+
+        @Schema(
+                required = true,
+                description = "When the cached ranking was last rebuilt from Postgres, or the time of a read"
+                        + " served from Postgres")
+        Instant refreshedAt) {}

@@ -14,6 +14,11 @@ import jakarta.ws.rs.core.MediaType;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
@@ -27,6 +32,7 @@ import dev.cachepatterns.platform.ProblemException;
 public class LeaderboardResource {
 
     static final int DEFAULT_LIMIT = 10;
+    static final String NAME_PATTERN = "^" + LeaderboardNames.PATTERN + "$";
 
     private final LeaderboardService leaderboards;
     private final LeaderboardsCacheConfig config;
@@ -38,8 +44,26 @@ public class LeaderboardResource {
 
     @POST
     @Path("/{board}/scores")
-    @Operation(summary = "Record a score event; answers the player's new total and rank")
-    public Uni<PlayerScore> submit(@PathParam("board") String board, @Valid @NotNull ScoreInput input) {
+    @Operation(
+            operationId = "submitScore",
+            summary = "Record a score event; answers the player's new total and rank",
+            description = "Postgres keeps every score event; the board's sorted set gets the increment at once.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The player's new total and rank",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PlayerScore.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public Uni<PlayerScore> submit(
+            @Parameter(
+                            description = "The board's name",
+                            schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "global"))
+                    @PathParam("board")
+                    String board,
+            @Valid @NotNull ScoreInput input) {
         String boardName = LeaderboardNames.checked(board, "board");
         return leaderboards.submit(boardName, input.player(), input.points());
     }
@@ -47,15 +71,63 @@ public class LeaderboardResource {
     @GET
     @Path("/{board}")
     @Operation(
+            operationId = "getLeaderboard",
             summary = "The top N players (limit 1-100, default 10): highest total first, equal totals by player name")
-    public Uni<Leaderboard> top(@PathParam("board") String board, @QueryParam("limit") String limit) {
+    @APIResponse(
+            responseCode = "200",
+            description = "The board's top N",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Leaderboard.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public Uni<Leaderboard> top(
+            @Parameter(
+                            description = "The board's name",
+                            schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "global"))
+                    @PathParam("board")
+                    String board,
+            @Parameter(
+                            description = "How many players, 1-100",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.INTEGER,
+                                            format = "int32",
+                                            minimum = "1",
+                                            maximum = "100",
+                                            defaultValue = "10"))
+                    @QueryParam("limit")
+                    String limit) {
         return leaderboards.top(LeaderboardNames.checked(board, "board"), limit(limit));
     }
 
     @GET
     @Path("/{board}/players/{player}")
-    @Operation(summary = "A player's total and rank on the board; 404 when the player has no score there")
-    public Uni<PlayerScore> player(@PathParam("board") String board, @PathParam("player") String player) {
+    @Operation(
+            operationId = "getPlayerScore",
+            summary = "A player's total and rank on the board; 404 when the player has no score there")
+    @APIResponse(
+            responseCode = "200",
+            description = "The player's total and rank",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PlayerScore.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public Uni<PlayerScore> player(
+            @Parameter(
+                            description = "The board's name",
+                            schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "global"))
+                    @PathParam("board")
+                    String board,
+            @Parameter(
+                            description = "The player's name",
+                            schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "alice"))
+                    @PathParam("player")
+                    String player) {
         String boardName = LeaderboardNames.checked(board, "board");
         String playerName = LeaderboardNames.checked(player, "player");
         return leaderboards
@@ -68,8 +140,33 @@ public class LeaderboardResource {
     @Path("/{board}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Server-sent events: the top N (limit 1-100, default 10) now and whenever it changes")
-    public Multi<Leaderboard> stream(@PathParam("board") String board, @QueryParam("limit") String limit) {
+    @Operation(
+            operationId = "streamLeaderboard",
+            summary = "Server-sent events: the top N (limit 1-100, default 10) now and whenever it changes",
+            description =
+                    "Each event's data is the board as JSON (the same as getLeaderboard). The stream does not end.")
+    @APIResponse(
+            responseCode = "200",
+            description = "A never-ending stream of the board's top N",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    public Multi<Leaderboard> stream(
+            @Parameter(
+                            description = "The board's name",
+                            schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "global"))
+                    @PathParam("board")
+                    String board,
+            @Parameter(
+                            description = "How many players, 1-100",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.INTEGER,
+                                            format = "int32",
+                                            minimum = "1",
+                                            maximum = "100",
+                                            defaultValue = "10"))
+                    @QueryParam("limit")
+                    String limit) {
         return leaderboards.watch(LeaderboardNames.checked(board, "board"), limit(limit));
     }
 

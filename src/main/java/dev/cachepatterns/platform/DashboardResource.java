@@ -16,6 +16,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.cachepatterns.cache.redis.RedisGuard;
@@ -35,7 +38,16 @@ public class DashboardResource {
     }
 
     @GET
-    @Operation(summary = "Per-cache hits, misses, loads and hit ratio, and the write-behind backlog")
+    @Operation(
+            operationId = "getDashboardStats",
+            summary = "Per-cache hits, misses, loads and hit ratio, and the write-behind backlog")
+    @APIResponse(
+            responseCode = "200",
+            description = "This instance's numbers",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DashboardStats.class)))
     public DashboardStats stats() {
         TreeSet<String> caches = new TreeSet<>();
         registry.find("cache.gets")

@@ -6,11 +6,18 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** The body of POST /posts. */
+@Schema(additionalProperties = Schema.False.class)
 public record PostInput(
-        @NotNull @Pattern(regexp = Slugs.PATTERN, message = Slugs.RULE)
+        @NotNull @Pattern(regexp = Slugs.PATTERN, message = Slugs.RULE) @Schema(example = "hello")
         String slug,
 
-        @NotBlank @Size(max = 200) String title,
-        @NotNull @Size(max = 20_000) String body,
-        @NotNull @Positive Long authorId) {}
+        @NotBlank @Size(max = 200) @Schema(example = "Hello")
+        String title,
+
+        @NotNull @Size(max = 20_000) @Schema(example = "First post.")
+        String body,
+
+        @NotNull @Positive @Schema(example = "1") Long authorId) {}

@@ -14,6 +14,12 @@ import jakarta.ws.rs.core.UriInfo;
 
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.cachepatterns.platform.ProblemException;
@@ -33,15 +39,45 @@ public class PostResource {
 
     @GET
     @Path("/{slug}")
-    @Operation(summary = "A post; views and likes include accepted increments not yet flushed to the database")
-    public Uni<Post> get(@PathParam("slug") String slug) {
+    @Operation(
+            operationId = "getPost",
+            summary = "A post; views and likes include accepted increments not yet flushed to the database")
+    @APIResponse(
+            responseCode = "200",
+            description = "The post",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Post.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public Uni<Post> get(
+            @Parameter(
+                            description = "The post's slug",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            pattern = "^" + Slugs.PATTERN + "$",
+                                            example = "hello"))
+                    @PathParam("slug")
+                    String slug) {
         String valid = Slugs.require(slug);
         return posts.find(valid)
                 .map(found -> found.orElseThrow(() -> ProblemException.notFound("No post with slug '" + valid + "'")));
     }
 
     @POST
-    @Operation(summary = "Create a post; 409 when the slug is taken")
+    @Operation(operationId = "createPost", summary = "Create a post; 409 when the slug is taken")
+    @APIResponse(
+            responseCode = "201",
+            description = "Created; the body is the new post",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "The new post's URL",
+                            schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Post.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
     public Uni<Response> create(@Valid @NotNull PostInput input, UriInfo uriInfo) {
         return posts.create(input)
                 .map(post -> Response.created(uriInfo.getAbsolutePathBuilder()
@@ -54,16 +90,62 @@ public class PostResource {
     @POST
     @Path("/{slug}/views")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Count a view: 202 once it is durable in Redis; 503 with Retry-After when the backlog is full")
-    public Uni<Response> view(@PathParam("slug") String slug) {
+    @Operation(
+            operationId = "countView",
+            summary = "Count a view: 202 once it is durable in Redis; 503 with Retry-After when the backlog is full",
+            description = "Takes no body. The increment is queued in Redis (write-behind) and reaches Postgres in the"
+                    + " next batch; the answer's counts include it.")
+    @APIResponse(
+            responseCode = "202",
+            description = "Accepted; the post's counts including this view",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Engagement.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public Uni<Response> view(
+            @Parameter(
+                            description = "The post's slug",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            pattern = "^" + Slugs.PATTERN + "$",
+                                            example = "hello"))
+                    @PathParam("slug")
+                    String slug) {
         return accepted(posts.increment(Slugs.require(slug), PostRepository.VIEWS));
     }
 
     @POST
     @Path("/{slug}/likes")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Count a like: 202 once it is durable in Redis; 503 with Retry-After when the backlog is full")
-    public Uni<Response> like(@PathParam("slug") String slug) {
+    @Operation(
+            operationId = "countLike",
+            summary = "Count a like: 202 once it is durable in Redis; 503 with Retry-After when the backlog is full",
+            description = "Takes no body. The increment is queued in Redis (write-behind) and reaches Postgres in the"
+                    + " next batch; the answer's counts include it.")
+    @APIResponse(
+            responseCode = "202",
+            description = "Accepted; the post's counts including this like",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Engagement.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public Uni<Response> like(
+            @Parameter(
+                            description = "The post's slug",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            pattern = "^" + Slugs.PATTERN + "$",
+                                            example = "hello"))
+                    @PathParam("slug")
+                    String slug) {
         return accepted(posts.increment(Slugs.require(slug), PostRepository.LIKES));
     }
 

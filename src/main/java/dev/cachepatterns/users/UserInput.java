@@ -5,10 +5,18 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-/** The body of POST and PUT /users: what a client may set on a user. */
-public record UserInput(
-        @NotBlank @Size(max = 100) String name,
-        @NotBlank @Email @Size(max = 254) String email,
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-        @Size(max = 2048) @Pattern(regexp = "https?://\\S+", message = "must be an http or https URL")
+/** The body of POST and PUT /users: what a client may set on a user. */
+@Schema(additionalProperties = Schema.False.class)
+public record UserInput(
+        @NotBlank @Size(max = 100) @Schema(example = "Ada Lovelace")
+        String name,
+
+        @NotBlank @Email @Size(max = 254) @Schema(example = "ada@example.com")
+        String email,
+
+        @Size(max = 2048)
+        @Pattern(regexp = "https?://\\S+", message = "must be an http or https URL")
+        @Schema(example = "https://example.com/ada.png", nullable = true)
         String avatarUrl) {}

@@ -166,6 +166,27 @@ public class InventoryUnderTest implements ExampleUnderTest {
     }
 
     @Override
+    public void tour(dev.cachepatterns.support.client.ApiClient client, String label) throws Exception {
+        var inventory = new dev.cachepatterns.support.client.api.InventoryApi(client);
+        String sku = "TOUR-" + label;
+        var put = inventory.putInventoryItemWithHttpInfo(
+                sku,
+                new dev.cachepatterns.support.client.model.InventoryInput()
+                        .name("Mug")
+                        .quantity(3));
+        assertThat(put.getData().getQuantity()).isEqualTo(3);
+        assertThat(put.getHeaders().get("Cache-Write")).containsExactly("stored");
+        var reservation = new dev.cachepatterns.support.client.model.ReservationInput().quantity(2);
+        assertThat(inventory.reserveInventory(sku, reservation).getQuantity()).isEqualTo(1);
+        // Stock that never oversells: the second reservation of 2 finds 1 and is refused.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> inventory.reserveInventory(sku, reservation))
+                .isInstanceOfSatisfying(
+                        dev.cachepatterns.support.client.ApiException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(409));
+        assertThat(inventory.getInventoryItem(sku).getQuantity()).isEqualTo(1);
+    }
+
+    @Override
     public void fuzz(Fuzz fuzz) {
         // Data that valid-but-odd inputs can find.
         fuzz.send("PUT", "/inventory/Sku_1", "{\"name\":\"Fuzz\",\"quantity\":1000000}", "application/json");

@@ -164,6 +164,31 @@ public class PostsUnderTest implements ExampleUnderTest {
     }
 
     @Override
+    public void tour(dev.cachepatterns.support.client.ApiClient client, String label) throws Exception {
+        var posts = new dev.cachepatterns.support.client.api.PostsApi(client);
+        String slug = "tour-" + label;
+        var created = posts.createPostWithHttpInfo(new dev.cachepatterns.support.client.model.PostInput()
+                .slug(slug)
+                .title("Hello")
+                .body("...")
+                .authorId(1L));
+        assertThat(created.getStatusCode()).isEqualTo(201);
+        assertThat(created.getHeaders().get("Location"))
+                .singleElement()
+                .asString()
+                .endsWith("/posts/" + slug);
+        dev.cachepatterns.support.client.model.Engagement last = null;
+        for (int i = 0; i < 100; i++) {
+            var accepted = posts.countViewWithHttpInfo(slug);
+            assertThat(accepted.getStatusCode()).isEqualTo(202);
+            last = accepted.getData();
+        }
+        assertThat(last.getViews()).isEqualTo(100L);
+        // Views include what is not flushed yet.
+        assertThat(posts.getPost(slug).getViews()).isEqualTo(100L);
+    }
+
+    @Override
     public void fuzz(Fuzz fuzz) {
         fuzz.send(
                 "POST",

@@ -157,6 +157,27 @@ public class UsersUnderTest implements ExampleUnderTest {
     }
 
     @Override
+    public void tour(dev.cachepatterns.support.client.ApiClient client, String label) throws Exception {
+        var users = new dev.cachepatterns.support.client.api.UsersApi(client);
+        var created = users.createUserWithHttpInfo(new dev.cachepatterns.support.client.model.UserInput()
+                .name("Tour " + label)
+                .email("tour-" + label + "@example.com")
+                .avatarUrl("https://example.com/tour.png"));
+        assertThat(created.getStatusCode()).isEqualTo(201);
+        long id = created.getData().getId();
+        assertThat(created.getHeaders().get("Location"))
+                .singleElement()
+                .asString()
+                .endsWith("/users/" + id);
+        // Read twice: the second read is served from Redis (UserCacheAsideTest counts the loads).
+        assertThat(users.getUser(id)).isEqualTo(users.getUser(id)).isEqualTo(created.getData());
+        // One MGET, one query for the misses: the absent id is left out.
+        assertThat(users.getUsers(List.of(id, 999_999_999L)))
+                .extracting(dev.cachepatterns.support.client.model.User::getId)
+                .containsExactly(id);
+    }
+
+    @Override
     public void fuzz(Fuzz fuzz) {
         for (Fuzz.Slot s : fuzz.slots()) {
             Predicate<Integer> id = Fuzz.rule(s, UsersUnderTest::isId);

@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /**
  * What happened in one sampling interval, ending at {@code t} (epoch milliseconds): rates per second from the counter
  * differences, the gauges as read at {@code t}, and latency quantiles from the histogram bucket differences. Values
@@ -11,8 +13,8 @@ import java.util.TreeMap;
  */
 public record SeriesPoint(
         long t,
-        Double circuitOpen,
-        Double redisP99Ms,
+        @Schema(nullable = true) Double circuitOpen,
+        @Schema(nullable = true) Double redisP99Ms,
         Map<String, CachePoint> caches,
         Map<String, WriteBehindPoint> writeBehind,
         Map<String, Map<String, Double>> refreshAhead) {
@@ -25,10 +27,17 @@ public record SeriesPoint(
      * Redis because Redis failed); hit ratio = served from cache / all reads including fallbacks; database loads per
      * second; p99 of the load time.
      */
-    public record CachePoint(Map<String, Double> reads, Double hitRatio, double loads, Double loadP99Ms) {}
+    public record CachePoint(
+            Map<String, Double> reads,
+            @Schema(nullable = true) Double hitRatio,
+            double loads,
+            @Schema(nullable = true) Double loadP99Ms) {}
 
     /** Entries pending and age of the oldest (gauges), increments flushed to the database per second. */
-    public record WriteBehindPoint(Double pending, Double lagSeconds, double flushed) {}
+    public record WriteBehindPoint(
+            @Schema(nullable = true) Double pending,
+            @Schema(nullable = true) Double lagSeconds,
+            double flushed) {}
 
     /**
      * The interval from {@code earlier} to {@code later}. A meter missing from {@code earlier} was registered in between

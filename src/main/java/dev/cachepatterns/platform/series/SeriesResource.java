@@ -8,7 +8,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.cachepatterns.platform.ProblemException;
@@ -27,10 +31,26 @@ public class SeriesResource {
 
     @GET
     @Operation(
+            operationId = "getDashboardSeries",
             summary = "This instance's last minutes of cache reads, hit ratio, loads, latency, circuit, write-behind"
                     + " and refresh-ahead, one point per sampling interval")
+    @APIResponse(
+            responseCode = "200",
+            description = "The points of the window",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = SeriesView.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     public SeriesView series(
-            @Parameter(description = "Only points after this time (epoch milliseconds); 0 for the whole window")
+            @Parameter(
+                            description = "Only points after this time (epoch milliseconds); 0 for the whole window",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.INTEGER,
+                                            format = "int64",
+                                            minimum = "0",
+                                            defaultValue = "0"))
                     @QueryParam("since")
                     @DefaultValue("0")
                     String since) {

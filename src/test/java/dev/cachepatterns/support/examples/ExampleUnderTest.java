@@ -5,6 +5,7 @@ import java.util.List;
 import io.vertx.mutiny.sqlclient.Pool;
 
 import dev.cachepatterns.support.LoadDriver;
+import dev.cachepatterns.support.client.ApiClient;
 import dev.cachepatterns.support.fuzz.Fuzz;
 
 /**
@@ -55,6 +56,13 @@ public interface ExampleUnderTest {
 
     /** Sends bad input to every endpoint of this example and states what each must answer. */
     void fuzz(Fuzz fuzz);
+
+    /**
+     * This example's steps of the README's five-minute tour (its {@code <!-- example:NAME -->} block), run through the
+     * client generated from {@code docs/openapi.yaml} ({@code ReadmeTourClientTest}), asserting what the README says
+     * each step shows. {@code label} makes names unique to the run.
+     */
+    void tour(ApiClient client, String label) throws Exception;
 
     /** Checks of this example's strategy on a Redis Cluster: keys spread over the masters, each where Redis says. */
     default void verifyOnCluster(ClusterContext cluster) {}
