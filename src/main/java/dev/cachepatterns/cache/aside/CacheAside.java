@@ -12,8 +12,6 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Request;
 import org.jboss.logging.Logger;
 
 import dev.cachepatterns.cache.core.CacheKeys;
@@ -35,8 +33,10 @@ import dev.cachepatterns.cache.redis.RedisUnavailableException;
  * Cache-aside (lazy loading): reads look in Redis first and, on a miss, load from the source and fill Redis; writes go
  * to the source and then invalidate (and optionally re-warm) the entry.
  *
- * <p>Consistency: eventual. A reader that loaded an old row just before a write may fill the entry after the writer's
- * invalidation; that stale value lives at most one TTL. Use write-through where that is unacceptable.
+ * <p>Consistency: every fill after a load is fenced ({@link FencedEntries}): it lands only if no invalidation of the key
+ * happened since the reader's miss, so a reader that loaded a row just before a write cannot cache it after that
+ * write's invalidation. What remains possible is in {@code docs/cache-aside.md} (an invalidation that cannot reach
+ * Redis leaves the entry to its TTL).
  *
  * <p>Stampedes: concurrent misses on one key share one load in this JVM ({@link SingleFlight}) and across instances
  * ({@link DistributedLock}); instances that lose the lock race wait for the winner's fill announcement ({@link
@@ -64,6 +64,7 @@ public final class CacheAside<K, V> {
     private final FillSignals signals;
     private final MultiKeyCommands multiKey;
     private final CacheMetrics metrics;
+    private final FencedEntries<V> fences;
     private final LoadOnMiss<K, V> reads;
     private final SingleFlight<Optional<V>> refreshes = new SingleFlight<>();
     private final SingleFlight<CacheLookup<String>> rawLookups = new SingleFlight<>();
@@ -92,6 +93,7 @@ public final class CacheAside<K, V> {
         this.signals = signals;
         this.multiKey = multiKey;
         this.metrics = metrics;
+        this.fences = new FencedEntries<>(redis, guard, multiKey, codec, metrics, settings.lockLease());
         this.reads = new LoadOnMiss<>(
                 keys,
                 loader,
@@ -103,8 +105,13 @@ public final class CacheAside<K, V> {
                     }
 
                     @Override
-                    public Uni<Void> fill(String key, Optional<V> value) {
-                        return CacheAside.this.fill(key, value);
+                    public Uni<CacheLookup<V>> lookupForFill(String key) {
+                        return fences.open(key);
+                    }
+
+                    @Override
+                    public Uni<Void> fill(String key, Optional<V> value, CacheLookup<V> miss) {
+                        return CacheAside.this.fill(key, value, miss);
                     }
                 },
                 settings.lockLease(),
@@ -195,13 +202,36 @@ public final class CacheAside<K, V> {
                     if (missing.isEmpty()) {
                         return Uni.createFrom().item(found);
                     }
-                    return loadAllFromSource(missing)
-                            .call(loaded -> fillAll(missing, loaded))
-                            .map(loaded -> {
-                                found.putAll(loaded);
-                                return found;
-                            });
+                    return loadMissing(missing, found);
                 });
+    }
+
+    // Fences for the misses first (one script per key, per slot), so an invalidation during the bulk load revokes
+    // them; ids that someone filled meanwhile are answered from Redis.
+    private Uni<Map<K, V>> loadMissing(List<K> missing, Map<K, V> found) {
+        List<String> missingKeys =
+                missing.stream().map(id -> keys.value(keyRenderer.apply(id))).toList();
+        return fences.openAll(missingKeys).flatMap(opened -> {
+            Map<K, CacheLookup<V>> toLoad = new HashMap<>();
+            for (int i = 0; i < missing.size(); i++) {
+                CacheLookup<V> lookup = opened.get(i);
+                if (lookup.kind() == CacheLookup.Kind.HIT) {
+                    found.put(missing.get(i), lookup.value());
+                } else if (lookup.kind() != CacheLookup.Kind.ABSENT) {
+                    toLoad.put(missing.get(i), lookup);
+                }
+            }
+            if (toLoad.isEmpty()) {
+                return Uni.createFrom().item(found);
+            }
+            List<K> ids = missing.stream().filter(toLoad::containsKey).toList();
+            return loadAllFromSource(ids)
+                    .call(loaded -> fillAll(ids, loaded, toLoad))
+                    .map(loaded -> {
+                        found.putAll(loaded);
+                        return found;
+                    });
+        });
     }
 
     /**
@@ -217,9 +247,17 @@ public final class CacheAside<K, V> {
             return removed;
         }
         String key = keys.value(keyRenderer.apply(id));
-        // A separate flight from reads: a read that started before the write may carry the old row.
+        // A separate flight from reads: a read that started before the write may carry the old row. The re-warm is
+        // fenced like any fill, so a later write's invalidation revokes it if it loaded a row that is already old.
         return removed.call(() -> refreshes
-                        .run(key, () -> loadFromSource(id).call(value -> fill(key, value)))
+                        .run(
+                                key,
+                                () -> fences.open(key).flatMap(found -> {
+                                    if (found.answered() || found.kind() == CacheLookup.Kind.UNAVAILABLE) {
+                                        return Uni.createFrom().item(found.asOptional());
+                                    }
+                                    return loadFromSource(id).call(value -> fill(key, value, found));
+                                }))
                         .onFailure()
                         .recoverWithNull())
                 .replaceWithVoid();
@@ -255,7 +293,7 @@ public final class CacheAside<K, V> {
     }
 
     private static CacheLookup<String> rawLookup(String raw) {
-        if (raw == null) {
+        if (raw == null || raw.startsWith(CacheLookup.FENCE_PREFIX)) {
             return CacheLookup.miss();
         }
         return CacheLookup.ABSENT_MARKER.equals(raw) ? CacheLookup.absent() : CacheLookup.hit(raw);
@@ -268,29 +306,29 @@ public final class CacheAside<K, V> {
                 .recoverWithItem(CacheLookup.unavailable());
     }
 
-    private Uni<Void> fill(String key, Optional<V> value) {
+    // Without a fence (Redis failed while opening it) nothing is filled: the next read loads again.
+    private Uni<Void> fill(String key, Optional<V> value, CacheLookup<V> miss) {
+        if (miss.fence() == null) {
+            return Uni.createFrom().voidItem();
+        }
         String payload = value.map(codec::encode).orElse(CacheLookup.ABSENT_MARKER);
         long ttlMillis = value.isPresent() ? ttl.nextMillis() : negativeTtl.nextMillis();
-        return guard.call(() -> values.psetex(key, ttlMillis, payload))
-                .call(() -> signals.announce(key))
-                .onFailure()
-                .recoverWithNull();
+        return fences.fill(key, miss.fence(), payload, ttlMillis).call(() -> signals.announce(key));
     }
 
-    private Uni<Void> fillAll(List<K> ids, Map<K, V> loaded) {
-        List<MultiKeyCommands.Keyed> commands = new ArrayList<>(ids.size());
+    private Uni<Void> fillAll(List<K> ids, Map<K, V> loaded, Map<K, CacheLookup<V>> misses) {
+        List<FencedEntries.Fill> fills = new ArrayList<>(ids.size());
         for (K id : ids) {
+            String fence = misses.get(id).fence();
+            if (fence == null) {
+                continue;
+            }
             V value = loaded.get(id);
             String payload = value == null ? CacheLookup.ABSENT_MARKER : codec.encode(value);
             long ttlMillis = value == null ? negativeTtl.nextMillis() : ttl.nextMillis();
-            String key = keys.value(keyRenderer.apply(id));
-            commands.add(new MultiKeyCommands.Keyed(
-                    key, Request.cmd(Command.PSETEX).arg(key).arg(ttlMillis).arg(payload)));
+            fills.add(new FencedEntries.Fill(keys.value(keyRenderer.apply(id)), fence, payload, ttlMillis));
         }
-        return guard.call(() -> multiKey.pipeline(commands))
-                .replaceWithVoid()
-                .onFailure()
-                .recoverWithNull();
+        return fences.fillAll(fills);
     }
 
     private Uni<Optional<V>> loadFromSource(K id) {

@@ -20,6 +20,7 @@ public final class CacheMetrics {
     private final Counter lockWaits;
     private final Counter fallbacks;
     private final Counter invalidationFailures;
+    private final Counter fenceRejections;
 
     public CacheMetrics(String cache, MeterRegistry registry) {
         this.hits = gets(registry, cache, "hit");
@@ -44,6 +45,10 @@ public final class CacheMetrics {
                 .register(registry);
         this.invalidationFailures = Counter.builder("cache.invalidation.failures")
                 .description("Invalidations that could not reach Redis; the entry lives until its TTL")
+                .tag("cache", cache)
+                .register(registry);
+        this.fenceRejections = Counter.builder("cache.fence.rejections")
+                .description("Fills refused because an invalidation revoked their fence (the value may be stale)")
                 .tag("cache", cache)
                 .register(registry);
     }
@@ -93,5 +98,9 @@ public final class CacheMetrics {
 
     public void invalidationFailed() {
         invalidationFailures.increment();
+    }
+
+    public void fenceRejected() {
+        fenceRejections.increment();
     }
 }
