@@ -71,6 +71,21 @@ final class RowTable implements Loader<Long, TestRow> {
                 .atMost(DEADLINE);
     }
 
+    /** {@link #rename} without waiting, for a write that races reads. */
+    Uni<TestRow> renameLater(long id, String name) {
+        return pool.preparedQuery("UPDATE " + TABLE + " SET name = $2 WHERE id = $1 RETURNING id, name")
+                .execute(Tuple.of(id, name))
+                .map(rows -> toRow(rows.iterator().next()));
+    }
+
+    Optional<TestRow> inSource(long id) {
+        return pool.preparedQuery("SELECT id, name FROM " + TABLE + " WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(RowTable::first)
+                .await()
+                .atMost(DEADLINE);
+    }
+
     void delete(long id) {
         pool.preparedQuery("DELETE FROM " + TABLE + " WHERE id = $1")
                 .execute(Tuple.of(id))
