@@ -58,7 +58,7 @@ cd "$target"
 package_of() { case $1 in leaderboards) echo leaderboard ;; *) echo "$1" ;; esac; }
 migration_of() {
   case $1 in
-    users) echo V1__users.sql ;; inventory) echo V2__inventory.sql ;;
+    users) echo "V1__users.sql V6__users_notify.sql" ;; inventory) echo V2__inventory.sql ;;
     posts) echo V3__posts.sql ;; leaderboards) echo V4__leaderboards.sql ;;
   esac
 }
@@ -83,7 +83,7 @@ for example in $ALL_EXAMPLES; do
   removed="$removed $example"
   pkg=$(package_of "$example")
   rm -rf "src/main/java/dev/cachepatterns/$pkg" "src/test/java/dev/cachepatterns/$pkg"
-  rm -f "src/main/resources/db/migration/$(migration_of "$example")"
+  for migration in $(migration_of "$example"); do rm -f "src/main/resources/db/migration/$migration"; done
   for script in $(k6_of "$example"); do rm -f "deploy/k6/$script"; done
   sed -i "/^dev\.cachepatterns\.$pkg\./d" src/test/resources/META-INF/services/dev.cachepatterns.support.examples.ExampleUnderTest
   # Its section of application.properties: from its header to the next one.

@@ -65,6 +65,7 @@ public final class CacheAside<K, V> {
     private final MultiKeyCommands multiKey;
     private final CacheMetrics metrics;
     private final FencedEntries<V> fences;
+    private final Generations generations;
     private final LoadOnMiss<K, V> reads;
     private final SingleFlight<Optional<V>> refreshes = new SingleFlight<>();
     private final SingleFlight<CacheLookup<String>> rawLookups = new SingleFlight<>();
@@ -82,7 +83,8 @@ public final class CacheAside<K, V> {
             MultiKeyCommands multiKey,
             CacheMetrics metrics) {
         this.settings = settings;
-        this.keys = new CacheKeys(settings.keyPrefix());
+        this.generations = new Generations(settings.keyPrefix(), redis, guard, metrics);
+        this.keys = new CacheKeys(settings.keyPrefix(), generations::current);
         this.codec = codec;
         this.keyRenderer = keyRenderer;
         this.ttl = new TtlPolicy(settings.ttl(), settings.ttlJitter());
@@ -130,6 +132,9 @@ public final class CacheAside<K, V> {
         if (!settings.enabled()) {
             return loadFromSource(id);
         }
+        if (!generations.known()) {
+            return generations.refresh().flatMap(known -> known ? reads.get(id) : bypassed(loadFromSource(id)));
+        }
         return reads.get(id);
     }
 
@@ -142,6 +147,12 @@ public final class CacheAside<K, V> {
     public Uni<Optional<String>> getJson(K id) {
         if (!settings.enabled()) {
             return loadFromSource(id).map(value -> value.map(codec::encode));
+        }
+        if (!generations.known()) {
+            return generations
+                    .refresh()
+                    .flatMap(known ->
+                            known ? getJson(id) : bypassed(loadFromSource(id).map(value -> value.map(codec::encode))));
         }
         String key = keys.value(keyRenderer.apply(id));
         // Concurrent reads of one key share one GET, as in get(): a hot key costs Redis one call per burst.
@@ -172,6 +183,11 @@ public final class CacheAside<K, V> {
         }
         if (!settings.enabled()) {
             return loadAllFromSource(distinct);
+        }
+        if (!generations.known()) {
+            return generations
+                    .refresh()
+                    .flatMap(known -> known ? getAll(distinct) : bypassed(loadAllFromSource(distinct)));
         }
         String[] redisKeys =
                 distinct.stream().map(id -> keys.value(keyRenderer.apply(id))).toArray(String[]::new);
@@ -243,7 +259,7 @@ public final class CacheAside<K, V> {
             return Uni.createFrom().voidItem();
         }
         Uni<Void> removed = evict(id);
-        if (!settings.rewarmOnWrite()) {
+        if (!settings.rewarmOnWrite() || !generations.known()) {
             return removed;
         }
         String key = keys.value(keyRenderer.apply(id));
@@ -268,6 +284,12 @@ public final class CacheAside<K, V> {
         if (!settings.enabled()) {
             return Uni.createFrom().voidItem();
         }
+        if (!generations.known()) {
+            // Not read yet, so not read by this instance either: only other instances' entries are left to the TTL.
+            return generations
+                    .refresh()
+                    .flatMap(known -> known ? evict(id) : Uni.createFrom().voidItem());
+        }
         String key = keys.value(keyRenderer.apply(id));
         return guard.call(() -> keyCommands.del(key))
                 .replaceWithVoid()
@@ -286,6 +308,27 @@ public final class CacheAside<K, V> {
      */
     public String keyOf(K id) {
         return keys.value(keyRenderer.apply(id));
+    }
+
+    /** Starts using key generations (see {@link Generations}); for {@link SourceInvalidations}. */
+    void useGenerations(io.vertx.mutiny.core.Vertx vertx, java.time.Duration refresh) {
+        generations.follow(vertx, refresh);
+    }
+
+    /** The source said {@code id} changed: drop the entry (and its fences), counted. */
+    Uni<Void> invalidatedAtSource(K id) {
+        metrics.sourceInvalidated();
+        return evict(id);
+    }
+
+    /** Drops the whole cache in O(1) (a new key generation); true when Redis took it. */
+    Uni<Boolean> flushAll(boolean onReconnect) {
+        return generations.bump(onReconnect);
+    }
+
+    private <T> Uni<T> bypassed(Uni<T> load) {
+        metrics.fallback();
+        return load;
     }
 
     TtlPolicy ttlPolicy() {

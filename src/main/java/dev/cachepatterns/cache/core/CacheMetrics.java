@@ -21,6 +21,9 @@ public final class CacheMetrics {
     private final Counter fallbacks;
     private final Counter invalidationFailures;
     private final Counter fenceRejections;
+    private final Counter sourceInvalidations;
+    private final Counter flushesOnReconnect;
+    private final Counter flushesOnTableChange;
 
     public CacheMetrics(String cache, MeterRegistry registry) {
         this.hits = gets(registry, cache, "hit");
@@ -50,6 +53,21 @@ public final class CacheMetrics {
         this.fenceRejections = Counter.builder("cache.fence.rejections")
                 .description("Fills refused because an invalidation revoked their fence (the value may be stale)")
                 .tag("cache", cache)
+                .register(registry);
+        this.sourceInvalidations = Counter.builder("cache.source.invalidations")
+                .description("Entries invalidated because the source notified a change (a trigger's NOTIFY)")
+                .tag("cache", cache)
+                .register(registry);
+        this.flushesOnReconnect = flushes(registry, cache, "reconnect");
+        this.flushesOnTableChange = flushes(registry, cache, "table");
+    }
+
+    // The whole cache dropped at once by moving to a new generation of keys.
+    private static Counter flushes(MeterRegistry registry, String cache, String reason) {
+        return Counter.builder("cache.generation.bumps")
+                .description("Whole-cache invalidations (a new key generation): after the change listener reconnected,"
+                        + " or after a statement changed too many rows to name them")
+                .tags("cache", cache, "reason", reason)
                 .register(registry);
     }
 
@@ -102,5 +120,13 @@ public final class CacheMetrics {
 
     public void fenceRejected() {
         fenceRejections.increment();
+    }
+
+    public void sourceInvalidated() {
+        sourceInvalidations.increment();
+    }
+
+    public void generationBumped(boolean onReconnect) {
+        (onReconnect ? flushesOnReconnect : flushesOnTableChange).increment();
     }
 }

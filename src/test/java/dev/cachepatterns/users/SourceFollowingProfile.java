@@ -1,0 +1,21 @@
+package dev.cachepatterns.users;
+
+import java.util.Map;
+import java.util.UUID;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * The users cache follows the table's change notifications (off in the other tests), under a key prefix of its own so
+ * the generations this profile's tests bump never move the keys the other tests compute.
+ */
+public class SourceFollowingProfile implements QuarkusTestProfile {
+
+    static final String KEY_PREFIX =
+            "cp:users:src-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("cache.users.follow-source", "true", "cache.users.key-prefix", KEY_PREFIX);
+    }
+}
