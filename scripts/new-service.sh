@@ -92,10 +92,11 @@ for example in $ALL_EXAMPLES; do
     skipping && /^# --- / { skipping = 0 }
     !skipping { print }' src/main/resources/application.properties > application.properties.tmp
   mv application.properties.tmp src/main/resources/application.properties
-  # Its README row and its step of the tour.
+  # Its README rows (the strategy table's, its own configuration keys) and its step of the tour.
   row=$(row_of "$example")
-  awk -v row="| $row |" -v begin="<!-- example:$example -->" -v end="<!-- /example:$example -->" '
+  awk -v row="| $row |" -v cfg="| \`cache.$example." -v begin="<!-- example:$example -->" -v end="<!-- /example:$example -->" '
     index($0, row) == 1 { next }
+    index($0, cfg) == 1 { next }
     $0 == begin { skipping = 1; next }
     $0 == end { skipping = 0; next }
     !skipping { print }' README.md > README.md.tmp
