@@ -1,7 +1,7 @@
 -- Tells the service which users changed, so that writes which do not go through it (psql, another service, a
 -- migration) reach its cache too (cache/aside/SourceInvalidations). One NOTIFY per statement on cp_users_changed,
--- with the changed ids ("42,43"), or "*" when a statement changed more than 50 rows or truncated the table: the
--- listener then drops the whole cache in O(1). 50 ids of at most 20 characters keep the payload near 1 KB, far below
+-- with the changed ids ("42,43"; "+42,43" for an INSERT, after which only an "absent" marker can be stale), or "*"
+-- when a statement changed more than 50 rows or truncated the table: the listener then drops the whole cache in O(1). 50 ids of at most 20 characters keep the payload near 1 KB, far below
 -- Postgres' 8000-byte limit. NOTIFY is sent at commit, and not at all on rollback.
 CREATE FUNCTION cp_users_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -20,7 +20,10 @@ BEGIN
         SELECT count(*), string_agg(id::text, ',') INTO changed, ids FROM (SELECT id FROM old_rows LIMIT 51) s;
     END IF;
     IF changed > 0 THEN
-        PERFORM pg_notify('cp_users_changed', CASE WHEN changed > 50 THEN '*' ELSE ids END);
+        PERFORM pg_notify('cp_users_changed', CASE
+            WHEN changed > 50 THEN '*'
+            WHEN TG_OP = 'INSERT' THEN '+' || ids
+            ELSE ids END);
     END IF;
     RETURN NULL;
 END

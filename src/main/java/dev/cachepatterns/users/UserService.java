@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.cachepatterns.cache.aside.CacheAside;
 import dev.cachepatterns.cache.aside.CacheAsideFactory;
+import dev.cachepatterns.cache.aside.ConsistencyAudits;
 import dev.cachepatterns.cache.aside.SourceInvalidations;
 
 /**
@@ -33,12 +34,14 @@ public class UserService {
             UserRepository repository,
             CacheAsideFactory caches,
             SourceInvalidations invalidations,
+            ConsistencyAudits audits,
             UsersCacheConfig config) {
         this.repository = repository;
         this.cache = caches.create(CACHE, config, User.class, repository, String::valueOf);
         if (config.enabled() && config.followSource()) {
             invalidations.follow(config.sourceChannel(), cache, Long::valueOf);
         }
+        audits.audit(CACHE, cache, config, config.audit());
     }
 
     /** Created at start, so the change listener runs before the first request. */

@@ -3,6 +3,7 @@ package dev.cachepatterns.users;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import dev.cachepatterns.cache.aside.AuditSettings;
 import dev.cachepatterns.cache.aside.CacheAsideSettings;
 
 /** The {@code cache.users.*} section; defaults documented on {@link CacheAsideSettings} and here. */
@@ -15,6 +16,9 @@ public interface UsersCacheConfig extends CacheAsideSettings {
      */
     @WithDefault("true")
     boolean followSource();
+
+    /** The consistency auditor of this cache ({@code cache.users.audit.*}). */
+    AuditSettings audit();
 
     /** The channel the trigger NOTIFYs; it must match the migration. */
     @WithDefault("cp_users_changed")

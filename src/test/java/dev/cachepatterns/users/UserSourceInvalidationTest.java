@@ -28,7 +28,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Writes that do not go through the service reach its cache: an UPDATE on a plain JDBC connection is seen through
- * {@code GET /users/{id}} within a second (the trigger's NOTIFY, the listener's DEL); a statement that changes more rows
+ * {@code GET /users/{id}} within a second (the trigger's NOTIFY, the listener's DEL), and so is an INSERT of an id
+ * that was cached as absent; a statement that changes more rows
  * than a notification names drops the whole cache; and a listener whose backend is killed while rows change drops the
  * whole cache when it reconnects, so no read after that is stale. Also logs the delay from an UPDATE's commit to the
  * entry's removal (p50/p99).
@@ -72,6 +73,24 @@ class UserSourceInvalidationTest {
                 .atMost(VISIBLE_WITHIN)
                 .pollInterval(Duration.ofMillis(10))
                 .untilAsserted(() -> readName(id, "Plain After"));
+    }
+
+    @Test
+    void anInsertOnAPlainConnectionReplacesTheAbsentMarkerWithinOneSecond() throws Exception {
+        awaitListening();
+        long id = 9_000_000_000_000L + (System.nanoTime() % 1_000_000_000L);
+        given().get("/users/{id}", id).then().statusCode(404); // "absent" is cached now
+        given().get("/users/{id}", id).then().statusCode(404);
+
+        try (Connection jdbc = jdbc()) {
+            execute(jdbc, "INSERT INTO users (id, name, email) VALUES (" + id + ", 'Inserted', 'inserted-" + id
+                    + "@example.com')");
+        }
+
+        Awaitility.await()
+                .atMost(VISIBLE_WITHIN)
+                .pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> readName(id, "Inserted"));
     }
 
     @Test

@@ -66,6 +66,7 @@ public final class CacheAside<K, V> {
     private final CacheMetrics metrics;
     private final FencedEntries<V> fences;
     private final Generations generations;
+    private final RecentIds<K> recent = new RecentIds<>();
     private final LoadOnMiss<K, V> reads;
     private final SingleFlight<Optional<V>> refreshes = new SingleFlight<>();
     private final SingleFlight<CacheLookup<String>> rawLookups = new SingleFlight<>();
@@ -135,6 +136,7 @@ public final class CacheAside<K, V> {
         if (!generations.known()) {
             return generations.refresh().flatMap(known -> known ? reads.get(id) : bypassed(loadFromSource(id)));
         }
+        recent.add(id);
         return reads.get(id);
     }
 
@@ -154,6 +156,7 @@ public final class CacheAside<K, V> {
                     .flatMap(known ->
                             known ? getJson(id) : bypassed(loadFromSource(id).map(value -> value.map(codec::encode))));
         }
+        recent.add(id);
         String key = keys.value(keyRenderer.apply(id));
         // Concurrent reads of one key share one GET, as in get(): a hot key costs Redis one call per burst.
         return rawLookups
@@ -263,8 +266,7 @@ public final class CacheAside<K, V> {
             return removed;
         }
         String key = keys.value(keyRenderer.apply(id));
-        // A separate flight from reads: a read that started before the write may carry the old row. The re-warm is
-        // fenced like any fill, so a later write's invalidation revokes it if it loaded a row that is already old.
+        // Its own flight (a read begun before the write may carry the old row), fenced: a later write revokes it.
         return removed.call(() -> refreshes
                         .run(
                                 key,
@@ -285,7 +287,6 @@ public final class CacheAside<K, V> {
             return Uni.createFrom().voidItem();
         }
         if (!generations.known()) {
-            // Not read yet, so not read by this instance either: only other instances' entries are left to the TTL.
             return generations
                     .refresh()
                     .flatMap(known -> known ? evict(id) : Uni.createFrom().voidItem());
@@ -315,15 +316,29 @@ public final class CacheAside<K, V> {
         generations.follow(vertx, refresh);
     }
 
-    /** The source said {@code id} changed: drop the entry (and its fences), counted. */
-    Uni<Void> invalidatedAtSource(K id) {
+    /** The source said {@code id} changed (or was inserted: then a cached value is not stale, absence is). */
+    Uni<Void> invalidatedAtSource(K id, boolean inserted) {
         metrics.sourceInvalidated();
-        return evict(id);
+        if (!inserted || !settings.enabled() || !generations.known()) {
+            return evict(id);
+        }
+        return fences.dropUnlessValue(keyOf(id)).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** Drops the whole cache in O(1) (a new key generation); true when Redis took it. */
     Uni<Boolean> flushAll(boolean onReconnect) {
         return generations.bump(onReconnect);
+    }
+
+    /** What {@link ConsistencyAudits} compares: the ids read here lately, their entries and the source. */
+    AuditView<K, V> auditView() {
+        return new AuditView<>(
+                recent,
+                this::keyOf,
+                redisKeys -> guard.call(() -> multiKey.mget(redisKeys)),
+                reads::loadAllFromSource,
+                codec::encode,
+                fences::dropIfStill);
     }
 
     private <T> Uni<T> bypassed(Uni<T> load) {

@@ -33,6 +33,8 @@ final class FencedEntries<V> {
 
     private static final LuaScript OPEN = LuaScript.load(FencedEntries.class, "open-fence.lua");
     private static final LuaScript FILL = LuaScript.load(FencedEntries.class, "fill-fenced.lua");
+    private static final LuaScript DROP_IF_STILL = LuaScript.load(FencedEntries.class, "drop-if-still.lua");
+    private static final LuaScript DROP_UNLESS_VALUE = LuaScript.load(FencedEntries.class, "drop-unless-value.lua");
 
     private final ReactiveRedisDataSource redis;
     private final RedisGuard guard;
@@ -107,6 +109,19 @@ final class FencedEntries<V> {
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithNull();
+    }
+
+    /** Deletes the entry only if it still holds {@code raw} (a repair that spares a value filled since). */
+    Uni<Boolean> dropIfStill(String key, String raw) {
+        return guard.call(() -> DROP_IF_STILL.run(redis, List.of(key), List.of(raw)))
+                .map(reply -> reply != null && reply.toLong() == 1L);
+    }
+
+    /** Deletes an "absent" marker or a fence (a row was inserted), leaving a value loaded after the insert. */
+    Uni<Boolean> dropUnlessValue(String key) {
+        return guard.call(() -> DROP_UNLESS_VALUE.run(
+                        redis, List.of(key), List.of(CacheLookup.ABSENT_MARKER, CacheLookup.FENCE_PREFIX)))
+                .map(reply -> reply != null && reply.toLong() == 1L);
     }
 
     private void counted(Response reply) {

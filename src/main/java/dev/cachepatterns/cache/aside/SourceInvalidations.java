@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
 /**
  * Invalidation from the source: one Postgres connection per instance ({@link PgSubscriber}) LISTENs on the channels of
  * the caches that {@link #follow} them. A trigger on the cached table NOTIFYs the changed ids once per statement
- * ({@code "42,43"}), or {@code "*"} when a statement changed too many rows to name them; so writes that do not go
+ * ({@code "42,43"}; {@code "+42,43"} for inserted rows, of which only an "absent" marker or a fence can be stale),
+ * or {@code "*"} when a statement changed too many rows to name them; so writes that do not go
  * through this service (another service, a migration, {@code psql}) reach the cache too. Ids are invalidated like a
  * service's own write (a {@code DEL}, which also revokes fences); {@code "*"} drops the whole cache in O(1) (a new key
  * generation, {@link Generations}).
@@ -103,10 +104,12 @@ public class SourceInvalidations {
             flushUntilDone(cache, false, 0);
             return;
         }
+        // "+" marks inserted rows: a value cached for a new id was loaded after its insert, only absence can be stale.
+        boolean inserted = payload.startsWith("+");
         List<Uni<Void>> evictions = new ArrayList<>();
-        for (String part : payload.split(",")) {
+        for (String part : (inserted ? payload.substring(1) : payload).split(",")) {
             try {
-                evictions.add(cache.invalidatedAtSource(id.apply(part.trim())));
+                evictions.add(cache.invalidatedAtSource(id.apply(part.trim()), inserted));
             } catch (RuntimeException e) {
                 LOG.debugf("ignoring %s in a notification on %s: %s", part, channel, e.getMessage());
             }
