@@ -83,8 +83,10 @@ class UserSourceInvalidationTest {
         given().get("/users/{id}", id).then().statusCode(404);
 
         try (Connection jdbc = jdbc()) {
-            execute(jdbc, "INSERT INTO users (id, name, email) VALUES (" + id + ", 'Inserted', 'inserted-" + id
-                    + "@example.com')");
+            execute(
+                    jdbc,
+                    "INSERT INTO users (id, name, email) VALUES (" + id + ", 'Inserted', 'inserted-" + id
+                            + "@example.com')");
         }
 
         Awaitility.await()
