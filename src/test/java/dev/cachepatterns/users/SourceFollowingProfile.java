@@ -16,6 +16,13 @@ public class SourceFollowingProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("cache.users.follow-source", "true", "cache.users.key-prefix", KEY_PREFIX);
+        // A long negative TTL: an "absent" marker that goes away must have been dropped by a notification.
+        return Map.of(
+                "cache.users.follow-source",
+                "true",
+                "cache.users.key-prefix",
+                KEY_PREFIX,
+                "cache.users.negative-ttl",
+                "60s");
     }
 }

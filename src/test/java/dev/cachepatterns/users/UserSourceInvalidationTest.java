@@ -78,19 +78,19 @@ class UserSourceInvalidationTest {
     @Test
     void anInsertOnAPlainConnectionReplacesTheAbsentMarkerWithinOneSecond() throws Exception {
         awaitListening();
-        long id = 9_000_000_000_000L + (System.nanoTime() % 1_000_000_000L);
-        given().get("/users/{id}", id).then().statusCode(404); // "absent" is cached now
+        // The first one warms the path (a cold JVM on a busy machine), the second one is held to the second.
+        insertAfterAbsent(9_000_000_000_000L + (System.nanoTime() % 1_000_000_000L), WAIT);
+        insertAfterAbsent(9_100_000_000_000L + (System.nanoTime() % 1_000_000_000L), VISIBLE_WITHIN);
+    }
+
+    private void insertAfterAbsent(long id, Duration within) throws SQLException {
+        given().get("/users/{id}", id).then().statusCode(404); // "absent" is cached now (for 60 s)
         given().get("/users/{id}", id).then().statusCode(404);
-
         try (Connection jdbc = jdbc()) {
-            execute(
-                    jdbc,
-                    "INSERT INTO users (id, name, email) VALUES (" + id + ", 'Inserted', 'inserted-" + id
-                            + "@example.com')");
+            execute(jdbc, "INSERT INTO users (id, name, email) VALUES (" + id + ", 'Inserted', 'i-" + id + "@x.org')");
         }
-
         Awaitility.await()
-                .atMost(VISIBLE_WITHIN)
+                .atMost(within)
                 .pollInterval(Duration.ofMillis(10))
                 .untilAsserted(() -> readName(id, "Inserted"));
     }
