@@ -58,7 +58,7 @@ cd "$target"
 package_of() { case $1 in leaderboards) echo leaderboard ;; *) echo "$1" ;; esac; }
 migration_of() {
   case $1 in
-    users) echo V1__users.sql ;; inventory) echo V2__inventory.sql ;;
+    users) echo "V1__users.sql V6__users_notify.sql" ;; inventory) echo V2__inventory.sql ;;
     posts) echo V3__posts.sql ;; leaderboards) echo V4__leaderboards.sql ;;
   esac
 }
@@ -109,7 +109,7 @@ for example in $ALL_EXAMPLES; do
   removed="$removed $example"
   pkg=$(package_of "$example")
   rm -rf "src/main/java/dev/cachepatterns/$pkg" "src/test/java/dev/cachepatterns/$pkg"
-  rm -f "src/main/resources/db/migration/$(migration_of "$example")"
+  for migration in $(migration_of "$example"); do rm -f "src/main/resources/db/migration/$migration"; done
   for script in $(k6_of "$example"); do rm -f "deploy/k6/$script"; done
   sed -i "/^dev\.cachepatterns\.$pkg\./d" src/test/resources/META-INF/services/dev.cachepatterns.support.examples.ExampleUnderTest
   # Its section of application.properties: from its header to the next one.
@@ -118,10 +118,11 @@ for example in $ALL_EXAMPLES; do
     skipping && /^# --- / { skipping = 0 }
     !skipping { print }' src/main/resources/application.properties > application.properties.tmp
   mv application.properties.tmp src/main/resources/application.properties
-  # Its README row and its step of the tour.
+  # Its README rows (the strategy table's, its own configuration keys) and its step of the tour.
   row=$(row_of "$example")
-  awk -v row="| $row |" -v begin="<!-- example:$example -->" -v end="<!-- /example:$example -->" '
+  awk -v row="| $row |" -v cfg="| \`cache.$example." -v begin="<!-- example:$example -->" -v end="<!-- /example:$example -->" '
     index($0, row) == 1 { next }
+    index($0, cfg) == 1 { next }
     $0 == begin { skipping = 1; next }
     $0 == end { skipping = 0; next }
     !skipping { print }' README.md > README.md.tmp

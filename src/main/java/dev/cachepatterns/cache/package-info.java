@@ -12,7 +12,9 @@
  *     <td>cache-aside</td>
  *     <td>{@link dev.cachepatterns.cache.aside.CacheAside} ({@link dev.cachepatterns.cache.aside.CacheAsideFactory})
  *       over a {@link dev.cachepatterns.cache.core.Loader}</td>
- *     <td>eventual: writes invalidate (and re-warm); a racing reader may leave the old value for at most one TTL</td>
+ *     <td>writes invalidate (and re-warm); fills are fenced, so a racing reader cannot cache the old value after an
+ *       invalidation; writes that bypass the service arrive by Postgres NOTIFY ({@link
+ *       dev.cachepatterns.cache.aside.SourceInvalidations}), a listener gap drops the whole cache in O(1)</td>
  *     <td>reads are served by the loader (fallback), invalidations are counted and left to the TTL</td>
  *     <td>{@code docs/cache-aside.md}</td>
  *   </tr>

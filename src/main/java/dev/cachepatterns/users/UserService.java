@@ -6,15 +6,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 import dev.cachepatterns.cache.aside.CacheAside;
 import dev.cachepatterns.cache.aside.CacheAsideFactory;
+import dev.cachepatterns.cache.aside.ConsistencyAudits;
+import dev.cachepatterns.cache.aside.SourceInvalidations;
 
 /**
- * Users on cache-aside: profiles are read far more often than written, and a profile that is stale for at most one
- * TTL after a racing write is acceptable. Writes go to Postgres first, then invalidate and re-warm the entry.
+ * Users on cache-aside: profiles are read far more often than written. Writes go to Postgres first, then invalidate and
+ * re-warm the entry (fenced, so a racing reader cannot put the old row back); writes that bypass this service are
+ * invalidated through the table's change notifications ({@link SourceInvalidations}).
  */
 @ApplicationScoped
 public class UserService {
@@ -25,10 +30,22 @@ public class UserService {
     private final UserRepository repository;
     private final CacheAside<Long, User> cache;
 
-    public UserService(UserRepository repository, CacheAsideFactory caches, UsersCacheConfig config) {
+    public UserService(
+            UserRepository repository,
+            CacheAsideFactory caches,
+            SourceInvalidations invalidations,
+            ConsistencyAudits audits,
+            UsersCacheConfig config) {
         this.repository = repository;
         this.cache = caches.create(CACHE, config, User.class, repository, String::valueOf);
+        if (config.enabled() && config.followSource()) {
+            invalidations.follow(config.sourceChannel(), cache, Long::valueOf);
+        }
+        audits.audit(CACHE, cache, config, config.audit());
     }
+
+    /** Created at start, so the change listener runs before the first request. */
+    void onStart(@Observes StartupEvent event) {}
 
     public Uni<Optional<User>> find(long id) {
         return cache.get(id);

@@ -26,6 +26,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger threads = new AtomicInteger();
     private volatile long latencyNanos;
+    private volatile long jitterNanos;
     private volatile boolean blackholed;
     private volatile boolean closed;
 
@@ -48,6 +49,15 @@ public final class TcpProxy implements AutoCloseable {
         latencyNanos = millis * 1_000_000;
     }
 
+    /**
+     * A one-way delay that varies per chunk between {@code minMillis} and {@code maxMillis}, in each direction; bytes
+     * stay in order (a chunk never overtakes the one before it), as on a real network whose latency varies.
+     */
+    public void latency(long minMillis, long maxMillis) {
+        latencyNanos = minMillis * 1_000_000;
+        jitterNanos = Math.max(0, maxMillis - minMillis) * 1_000_000;
+    }
+
     /** Connections stay open and bytes are read, but nothing is forwarded until {@link #heal()}: a hung server. */
     public void blackhole() {
         blackholed = true;
@@ -56,6 +66,7 @@ public final class TcpProxy implements AutoCloseable {
     /** Forwards again (bytes held back while blackholed are delivered) and removes the latency. */
     public synchronized void heal() {
         latencyNanos = 0;
+        jitterNanos = 0;
         blackholed = false;
         notifyAll();
     }
@@ -128,13 +139,22 @@ public final class TcpProxy implements AutoCloseable {
         });
         daemon("write", () -> {
             try (OutputStream out = to.getOutputStream()) {
+                long previousDue = 0;
                 while (true) {
                     Chunk chunk = line.take();
                     if (chunk == END) {
                         break;
                     }
                     awaitForwarding();
-                    long due = chunk.readAt() + latencyNanos;
+                    long jitter = jitterNanos;
+                    long due = chunk.readAt()
+                            + latencyNanos
+                            + (jitter > 0
+                                    ? java.util.concurrent.ThreadLocalRandom.current()
+                                            .nextLong(jitter)
+                                    : 0);
+                    due = Math.max(due, previousDue);
+                    previousDue = due;
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));

@@ -12,8 +12,6 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Request;
 import org.jboss.logging.Logger;
 
 import dev.cachepatterns.cache.core.CacheKeys;
@@ -35,8 +33,10 @@ import dev.cachepatterns.cache.redis.RedisUnavailableException;
  * Cache-aside (lazy loading): reads look in Redis first and, on a miss, load from the source and fill Redis; writes go
  * to the source and then invalidate (and optionally re-warm) the entry.
  *
- * <p>Consistency: eventual. A reader that loaded an old row just before a write may fill the entry after the writer's
- * invalidation; that stale value lives at most one TTL. Use write-through where that is unacceptable.
+ * <p>Consistency: every fill after a load is fenced ({@link FencedEntries}): it lands only if no invalidation of the key
+ * happened since the reader's miss, so a reader that loaded a row just before a write cannot cache it after that
+ * write's invalidation. What remains possible is in {@code docs/cache-aside.md} (an invalidation that cannot reach
+ * Redis leaves the entry to its TTL).
  *
  * <p>Stampedes: concurrent misses on one key share one load in this JVM ({@link SingleFlight}) and across instances
  * ({@link DistributedLock}); instances that lose the lock race wait for the winner's fill announcement ({@link
@@ -64,6 +64,9 @@ public final class CacheAside<K, V> {
     private final FillSignals signals;
     private final MultiKeyCommands multiKey;
     private final CacheMetrics metrics;
+    private final FencedEntries<V> fences;
+    private final Generations generations;
+    private final RecentIds<K> recent = new RecentIds<>();
     private final LoadOnMiss<K, V> reads;
     private final SingleFlight<Optional<V>> refreshes = new SingleFlight<>();
     private final SingleFlight<CacheLookup<String>> rawLookups = new SingleFlight<>();
@@ -81,7 +84,8 @@ public final class CacheAside<K, V> {
             MultiKeyCommands multiKey,
             CacheMetrics metrics) {
         this.settings = settings;
-        this.keys = new CacheKeys(settings.keyPrefix());
+        this.generations = new Generations(settings.keyPrefix(), redis, guard, metrics);
+        this.keys = new CacheKeys(settings.keyPrefix(), generations::current);
         this.codec = codec;
         this.keyRenderer = keyRenderer;
         this.ttl = new TtlPolicy(settings.ttl(), settings.ttlJitter());
@@ -92,6 +96,7 @@ public final class CacheAside<K, V> {
         this.signals = signals;
         this.multiKey = multiKey;
         this.metrics = metrics;
+        this.fences = new FencedEntries<>(redis, guard, multiKey, codec, metrics, settings.lockLease());
         this.reads = new LoadOnMiss<>(
                 keys,
                 loader,
@@ -103,8 +108,13 @@ public final class CacheAside<K, V> {
                     }
 
                     @Override
-                    public Uni<Void> fill(String key, Optional<V> value) {
-                        return CacheAside.this.fill(key, value);
+                    public Uni<CacheLookup<V>> lookupForFill(String key) {
+                        return fences.open(key);
+                    }
+
+                    @Override
+                    public Uni<Void> fill(String key, Optional<V> value, CacheLookup<V> miss) {
+                        return CacheAside.this.fill(key, value, miss);
                     }
                 },
                 settings.lockLease(),
@@ -123,6 +133,10 @@ public final class CacheAside<K, V> {
         if (!settings.enabled()) {
             return loadFromSource(id);
         }
+        if (!generations.known()) {
+            return generations.refresh().flatMap(known -> known ? reads.get(id) : bypassed(loadFromSource(id)));
+        }
+        recent.add(id);
         return reads.get(id);
     }
 
@@ -136,6 +150,13 @@ public final class CacheAside<K, V> {
         if (!settings.enabled()) {
             return loadFromSource(id).map(value -> value.map(codec::encode));
         }
+        if (!generations.known()) {
+            return generations
+                    .refresh()
+                    .flatMap(known ->
+                            known ? getJson(id) : bypassed(loadFromSource(id).map(value -> value.map(codec::encode))));
+        }
+        recent.add(id);
         String key = keys.value(keyRenderer.apply(id));
         // Concurrent reads of one key share one GET, as in get(): a hot key costs Redis one call per burst.
         return rawLookups
@@ -166,6 +187,11 @@ public final class CacheAside<K, V> {
         if (!settings.enabled()) {
             return loadAllFromSource(distinct);
         }
+        if (!generations.known()) {
+            return generations
+                    .refresh()
+                    .flatMap(known -> known ? getAll(distinct) : bypassed(loadAllFromSource(distinct)));
+        }
         String[] redisKeys =
                 distinct.stream().map(id -> keys.value(keyRenderer.apply(id))).toArray(String[]::new);
         return guard.call(() -> multiKey.mget(List.of(redisKeys)))
@@ -195,13 +221,36 @@ public final class CacheAside<K, V> {
                     if (missing.isEmpty()) {
                         return Uni.createFrom().item(found);
                     }
-                    return loadAllFromSource(missing)
-                            .call(loaded -> fillAll(missing, loaded))
-                            .map(loaded -> {
-                                found.putAll(loaded);
-                                return found;
-                            });
+                    return loadMissing(missing, found);
                 });
+    }
+
+    // Fences for the misses first (one script per key, per slot), so an invalidation during the bulk load revokes
+    // them; ids that someone filled meanwhile are answered from Redis.
+    private Uni<Map<K, V>> loadMissing(List<K> missing, Map<K, V> found) {
+        List<String> missingKeys =
+                missing.stream().map(id -> keys.value(keyRenderer.apply(id))).toList();
+        return fences.openAll(missingKeys).flatMap(opened -> {
+            Map<K, CacheLookup<V>> toLoad = new HashMap<>();
+            for (int i = 0; i < missing.size(); i++) {
+                CacheLookup<V> lookup = opened.get(i);
+                if (lookup.kind() == CacheLookup.Kind.HIT) {
+                    found.put(missing.get(i), lookup.value());
+                } else if (lookup.kind() != CacheLookup.Kind.ABSENT) {
+                    toLoad.put(missing.get(i), lookup);
+                }
+            }
+            if (toLoad.isEmpty()) {
+                return Uni.createFrom().item(found);
+            }
+            List<K> ids = missing.stream().filter(toLoad::containsKey).toList();
+            return loadAllFromSource(ids)
+                    .call(loaded -> fillAll(ids, loaded, toLoad))
+                    .map(loaded -> {
+                        found.putAll(loaded);
+                        return found;
+                    });
+        });
     }
 
     /**
@@ -213,13 +262,20 @@ public final class CacheAside<K, V> {
             return Uni.createFrom().voidItem();
         }
         Uni<Void> removed = evict(id);
-        if (!settings.rewarmOnWrite()) {
+        if (!settings.rewarmOnWrite() || !generations.known()) {
             return removed;
         }
         String key = keys.value(keyRenderer.apply(id));
-        // A separate flight from reads: a read that started before the write may carry the old row.
+        // Its own flight (a read begun before the write may carry the old row), fenced: a later write revokes it.
         return removed.call(() -> refreshes
-                        .run(key, () -> loadFromSource(id).call(value -> fill(key, value)))
+                        .run(
+                                key,
+                                () -> fences.open(key).flatMap(found -> {
+                                    if (found.answered() || found.kind() == CacheLookup.Kind.UNAVAILABLE) {
+                                        return Uni.createFrom().item(found.asOptional());
+                                    }
+                                    return loadFromSource(id).call(value -> fill(key, value, found));
+                                }))
                         .onFailure()
                         .recoverWithNull())
                 .replaceWithVoid();
@@ -229,6 +285,11 @@ public final class CacheAside<K, V> {
     public Uni<Void> evict(K id) {
         if (!settings.enabled()) {
             return Uni.createFrom().voidItem();
+        }
+        if (!generations.known()) {
+            return generations
+                    .refresh()
+                    .flatMap(known -> known ? evict(id) : Uni.createFrom().voidItem());
         }
         String key = keys.value(keyRenderer.apply(id));
         return guard.call(() -> keyCommands.del(key))
@@ -250,12 +311,47 @@ public final class CacheAside<K, V> {
         return keys.value(keyRenderer.apply(id));
     }
 
+    /** Starts using key generations (see {@link Generations}); for {@link SourceInvalidations}. */
+    void useGenerations(io.vertx.mutiny.core.Vertx vertx, java.time.Duration refresh) {
+        generations.follow(vertx, refresh);
+    }
+
+    /** The source said {@code id} changed (or was inserted: then a cached value is not stale, absence is). */
+    Uni<Void> invalidatedAtSource(K id, boolean inserted) {
+        metrics.sourceInvalidated();
+        if (!inserted || !settings.enabled() || !generations.known()) {
+            return evict(id);
+        }
+        return fences.dropUnlessValue(keyOf(id)).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Drops the whole cache in O(1) (a new key generation); true when Redis took it. */
+    Uni<Boolean> flushAll(boolean onReconnect) {
+        return generations.bump(onReconnect);
+    }
+
+    /** What {@link ConsistencyAudits} compares: the ids read here lately, their entries and the source. */
+    AuditView<K, V> auditView() {
+        return new AuditView<>(
+                recent,
+                this::keyOf,
+                redisKeys -> guard.call(() -> multiKey.mget(redisKeys)),
+                reads::loadAllFromSource,
+                codec::encode,
+                fences::dropIfStill);
+    }
+
+    private <T> Uni<T> bypassed(Uni<T> load) {
+        metrics.fallback();
+        return load;
+    }
+
     TtlPolicy ttlPolicy() {
         return ttl;
     }
 
     private static CacheLookup<String> rawLookup(String raw) {
-        if (raw == null) {
+        if (raw == null || raw.startsWith(CacheLookup.FENCE_PREFIX)) {
             return CacheLookup.miss();
         }
         return CacheLookup.ABSENT_MARKER.equals(raw) ? CacheLookup.absent() : CacheLookup.hit(raw);
@@ -268,29 +364,29 @@ public final class CacheAside<K, V> {
                 .recoverWithItem(CacheLookup.unavailable());
     }
 
-    private Uni<Void> fill(String key, Optional<V> value) {
+    // Without a fence (Redis failed while opening it) nothing is filled: the next read loads again.
+    private Uni<Void> fill(String key, Optional<V> value, CacheLookup<V> miss) {
+        if (miss.fence() == null) {
+            return Uni.createFrom().voidItem();
+        }
         String payload = value.map(codec::encode).orElse(CacheLookup.ABSENT_MARKER);
         long ttlMillis = value.isPresent() ? ttl.nextMillis() : negativeTtl.nextMillis();
-        return guard.call(() -> values.psetex(key, ttlMillis, payload))
-                .call(() -> signals.announce(key))
-                .onFailure()
-                .recoverWithNull();
+        return fences.fill(key, miss.fence(), payload, ttlMillis).call(() -> signals.announce(key));
     }
 
-    private Uni<Void> fillAll(List<K> ids, Map<K, V> loaded) {
-        List<MultiKeyCommands.Keyed> commands = new ArrayList<>(ids.size());
+    private Uni<Void> fillAll(List<K> ids, Map<K, V> loaded, Map<K, CacheLookup<V>> misses) {
+        List<FencedEntries.Fill> fills = new ArrayList<>(ids.size());
         for (K id : ids) {
+            String fence = misses.get(id).fence();
+            if (fence == null) {
+                continue;
+            }
             V value = loaded.get(id);
             String payload = value == null ? CacheLookup.ABSENT_MARKER : codec.encode(value);
             long ttlMillis = value == null ? negativeTtl.nextMillis() : ttl.nextMillis();
-            String key = keys.value(keyRenderer.apply(id));
-            commands.add(new MultiKeyCommands.Keyed(
-                    key, Request.cmd(Command.PSETEX).arg(key).arg(ttlMillis).arg(payload)));
+            fills.add(new FencedEntries.Fill(keys.value(keyRenderer.apply(id)), fence, payload, ttlMillis));
         }
-        return guard.call(() -> multiKey.pipeline(commands))
-                .replaceWithVoid()
-                .onFailure()
-                .recoverWithNull();
+        return fences.fillAll(fills);
     }
 
     private Uni<Optional<V>> loadFromSource(K id) {

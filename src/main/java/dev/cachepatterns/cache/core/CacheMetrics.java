@@ -20,6 +20,10 @@ public final class CacheMetrics {
     private final Counter lockWaits;
     private final Counter fallbacks;
     private final Counter invalidationFailures;
+    private final Counter fenceRejections;
+    private final Counter sourceInvalidations;
+    private final Counter flushesOnReconnect;
+    private final Counter flushesOnTableChange;
 
     public CacheMetrics(String cache, MeterRegistry registry) {
         this.hits = gets(registry, cache, "hit");
@@ -45,6 +49,25 @@ public final class CacheMetrics {
         this.invalidationFailures = Counter.builder("cache.invalidation.failures")
                 .description("Invalidations that could not reach Redis; the entry lives until its TTL")
                 .tag("cache", cache)
+                .register(registry);
+        this.fenceRejections = Counter.builder("cache.fence.rejections")
+                .description("Fills refused because an invalidation revoked their fence (the value may be stale)")
+                .tag("cache", cache)
+                .register(registry);
+        this.sourceInvalidations = Counter.builder("cache.source.invalidations")
+                .description("Entries invalidated because the source notified a change (a trigger's NOTIFY)")
+                .tag("cache", cache)
+                .register(registry);
+        this.flushesOnReconnect = flushes(registry, cache, "reconnect");
+        this.flushesOnTableChange = flushes(registry, cache, "table");
+    }
+
+    // The whole cache dropped at once by moving to a new generation of keys.
+    private static Counter flushes(MeterRegistry registry, String cache, String reason) {
+        return Counter.builder("cache.generation.bumps")
+                .description("Whole-cache invalidations (a new key generation): after the change listener reconnected,"
+                        + " or after a statement changed too many rows to name them")
+                .tags("cache", cache, "reason", reason)
                 .register(registry);
     }
 
@@ -93,5 +116,17 @@ public final class CacheMetrics {
 
     public void invalidationFailed() {
         invalidationFailures.increment();
+    }
+
+    public void fenceRejected() {
+        fenceRejections.increment();
+    }
+
+    public void sourceInvalidated() {
+        sourceInvalidations.increment();
+    }
+
+    public void generationBumped(boolean onReconnect) {
+        (onReconnect ? flushesOnReconnect : flushesOnTableChange).increment();
     }
 }

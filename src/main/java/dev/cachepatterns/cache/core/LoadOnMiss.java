@@ -25,11 +25,21 @@ import dev.cachepatterns.cache.redis.RedisUnavailableException;
 @Internal
 public final class LoadOnMiss<K, V> {
 
-    /** How a strategy reads and fills its Redis entries. Neither method fails: Redis trouble is UNAVAILABLE / a no-op. */
+    /** How a strategy reads and fills its Redis entries. No method fails: Redis trouble is UNAVAILABLE / a no-op. */
     public interface EntryStore<V> {
         Uni<CacheLookup<V>> lookup(String key);
 
-        Uni<Void> fill(String key, Optional<V> value);
+        /**
+         * The lookup right before a load whose result will be filled. A store with fenced fills opens the key's fence
+         * here (a miss then carries it); the default is a plain lookup, for stores whose fills are safe without one
+         * (write-through's versioned compare-and-set).
+         */
+        default Uni<CacheLookup<V>> lookupForFill(String key) {
+            return lookup(key);
+        }
+
+        /** Fills {@code key} with what was loaded after {@code miss} (the lookup for fill, with its fence if any). */
+        Uni<Void> fill(String key, Optional<V> value, CacheLookup<V> miss);
     }
 
     private final CacheKeys keys;
@@ -130,10 +140,7 @@ public final class LoadOnMiss<K, V> {
                         return awaitOtherLoader(id, key).map(value -> outcome(CacheLookup.Kind.MISS, value));
                     }
                     // Re-check under the lock: another instance may have filled it between our miss and our lock.
-                    return store.lookup(key)
-                            .flatMap(found -> found.answered()
-                                    ? Uni.createFrom().item(found.asOptional())
-                                    : loadFromSource(id).call(value -> store.fill(key, value)))
+                    return loadAndFill(id, key)
                             .map(value -> outcome(CacheLookup.Kind.MISS, value))
                             .eventually(() -> lock.release(lockKey, token.get())
                                     .onFailure()
@@ -148,11 +155,17 @@ public final class LoadOnMiss<K, V> {
             if (first.answered()) {
                 return Uni.createFrom().item(first.asOptional());
             }
-            return filled.flatMap(ignored -> store.lookup(key))
-                    .flatMap(second -> second.answered()
-                            ? Uni.createFrom().item(second.asOptional())
-                            : loadFromSource(id).call(value -> store.fill(key, value)));
+            return filled.flatMap(ignored -> loadAndFill(id, key));
         });
+    }
+
+    // The fence is opened before the load starts: an invalidation after this point, even one racing the load's query,
+    // revokes it and the fill does not land.
+    private Uni<Optional<V>> loadAndFill(K id, String key) {
+        return store.lookupForFill(key)
+                .flatMap(found -> found.answered()
+                        ? Uni.createFrom().item(found.asOptional())
+                        : loadFromSource(id).call(value -> store.fill(key, value, found)));
     }
 
     private <T> Uni<T> timed(Uni<T> load) {

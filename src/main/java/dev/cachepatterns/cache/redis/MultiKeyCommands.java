@@ -1,6 +1,7 @@
 package dev.cachepatterns.cache.redis;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.cachepatterns.cache.Internal;
@@ -78,6 +80,42 @@ public class MultiKeyCommands {
                         .batch(group.stream().map(Keyed::request).toList())
                         .replaceWithVoid()));
         return Uni.join().all(groups).andFailFast().replaceWithVoid();
+    }
+
+    /**
+     * Sends independent single-key commands like {@link #pipeline} and answers their replies in the order of {@code
+     * commands}; fails when any failed.
+     */
+    public Uni<List<Response>> replies(List<Keyed> commands) {
+        if (commands.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        if (!clustered) {
+            return redis.getRedis().batch(commands.stream().map(Keyed::request).toList());
+        }
+        Map<Integer, List<Integer>> positions =
+                bySlot(indices(commands.size()), i -> commands.get(i).key());
+        List<List<Integer>> groups = List.copyOf(positions.values());
+        List<Uni<List<Response>>> sent = new ArrayList<>();
+        groups.forEach(group -> sent.add(redis.getRedis()
+                .batch(group.stream().map(i -> commands.get(i).request()).toList())));
+        return Uni.join().all(sent).andFailFast().map(answers -> {
+            Response[] ordered = new Response[commands.size()];
+            for (int g = 0; g < groups.size(); g++) {
+                for (int j = 0; j < groups.get(g).size(); j++) {
+                    ordered[groups.get(g).get(j)] = answers.get(g).get(j);
+                }
+            }
+            return Arrays.asList(ordered);
+        });
+    }
+
+    private static List<Integer> indices(int size) {
+        List<Integer> all = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            all.add(i);
+        }
+        return all;
     }
 
     private static <T> Map<Integer, List<T>> bySlot(List<T> items, Function<T, String> key) {

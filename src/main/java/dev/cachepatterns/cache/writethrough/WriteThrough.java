@@ -269,7 +269,7 @@ public final class WriteThrough<K, V> {
         }
 
         @Override
-        public Uni<Void> fill(String key, Optional<V> value) {
+        public Uni<Void> fill(String key, Optional<V> value, CacheLookup<V> miss) {
             long version = value.map(versionOf::applyAsLong).orElse(0L);
             String payload = value.map(codec::encode).orElse(CacheLookup.ABSENT_MARKER);
             long ttlMillis = value.isPresent() ? ttl.nextMillis() : negativeTtl.nextMillis();

@@ -27,6 +27,17 @@ record AsideUnderTest(String name, TestAsideSettings settings, RowTable rows, Ca
                 factory.create(unique.name(), settings, TestRow.class, rows, String::valueOf));
     }
 
+    /**
+     * Another instance of this cache: the same name, key prefix and settings (but {@code tweak}ed), its own in-JVM
+     * flights and its own loader over the same table, as a second replica of the service would have.
+     */
+    AsideUnderTest sibling(CacheAsideFactory factory, Pool pool, UnaryOperator<TestAsideSettings> tweak) {
+        TestAsideSettings theirs = tweak.apply(settings);
+        RowTable theirRows = RowTable.in(pool);
+        return new AsideUnderTest(
+                name, theirs, theirRows, factory.create(name, theirs, TestRow.class, theirRows, String::valueOf));
+    }
+
     String key(long id) {
         return cache.keyOf(id);
     }

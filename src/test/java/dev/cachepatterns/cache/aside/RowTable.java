@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -32,6 +33,10 @@ final class RowTable implements Loader<Long, TestRow> {
     private final AtomicInteger singleLoads = new AtomicInteger();
     private final List<List<Long>> bulkLoads = new CopyOnWriteArrayList<>();
     private volatile CompletionStage<?> hold = CompletableFuture.completedFuture(null);
+    private final AtomicReference<HeldLoad> nextHeld = new AtomicReference<>();
+
+    /** One load under a test's control: {@code read} completes once it has read its rows, then it waits for release. */
+    record HeldLoad(CompletableFuture<Void> read, CompletionStage<?> release) {}
 
     private RowTable(Pool pool) {
         this.pool = pool;
@@ -66,6 +71,21 @@ final class RowTable implements Loader<Long, TestRow> {
                 .atMost(DEADLINE);
     }
 
+    /** {@link #rename} without waiting, for a write that races reads. */
+    Uni<TestRow> renameLater(long id, String name) {
+        return pool.preparedQuery("UPDATE " + TABLE + " SET name = $2 WHERE id = $1 RETURNING id, name")
+                .execute(Tuple.of(id, name))
+                .map(rows -> toRow(rows.iterator().next()));
+    }
+
+    Optional<TestRow> inSource(long id) {
+        return pool.preparedQuery("SELECT id, name FROM " + TABLE + " WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(RowTable::first)
+                .await()
+                .atMost(DEADLINE);
+    }
+
     void delete(long id) {
         pool.preparedQuery("DELETE FROM " + TABLE + " WHERE id = $1")
                 .execute(Tuple.of(id))
@@ -76,6 +96,25 @@ final class RowTable implements Loader<Long, TestRow> {
     /** Every load that starts from now on reads its row, then waits until {@code release} completes. */
     void holdLoadsUntil(CompletionStage<?> release) {
         hold = release;
+    }
+
+    /**
+     * Only the next load (single or bulk) reads its rows, then waits until {@code release} completes; the returned
+     * future completes once it has read them, so a test knows which version of the row it carries.
+     */
+    CompletableFuture<Void> holdNextLoad(CompletionStage<?> release) {
+        HeldLoad held = new HeldLoad(new CompletableFuture<>(), release);
+        nextHeld.set(held);
+        return held.read();
+    }
+
+    private <T> Uni<T> heldIfAsked(Uni<T> load) {
+        HeldLoad held = nextHeld.getAndSet(null);
+        if (held == null) {
+            return load;
+        }
+        return load.invoke(() -> held.read().complete(null))
+                .call(() -> Uni.createFrom().completionStage(held.release()));
     }
 
     int singleLoads() {
@@ -92,9 +131,9 @@ final class RowTable implements Loader<Long, TestRow> {
         return Uni.createFrom().deferred(() -> {
             singleLoads.incrementAndGet();
             CompletionStage<?> release = hold;
-            return pool.preparedQuery("SELECT id, name FROM " + TABLE + " WHERE id = $1")
-                    .execute(Tuple.of(id))
-                    .map(RowTable::first)
+            return heldIfAsked(pool.preparedQuery("SELECT id, name FROM " + TABLE + " WHERE id = $1")
+                            .execute(Tuple.of(id))
+                            .map(RowTable::first))
                     .call(() -> Uni.createFrom().completionStage(release));
         });
     }
@@ -103,13 +142,13 @@ final class RowTable implements Loader<Long, TestRow> {
     public Uni<Map<Long, TestRow>> loadAll(List<Long> ids) {
         return Uni.createFrom().deferred(() -> {
             bulkLoads.add(List.copyOf(ids));
-            return pool.preparedQuery("SELECT id, name FROM " + TABLE + " WHERE id = ANY($1)")
+            return heldIfAsked(pool.preparedQuery("SELECT id, name FROM " + TABLE + " WHERE id = ANY($1)")
                     .execute(Tuple.of(ids.toArray(Long[]::new)))
                     .map(rows -> {
                         Map<Long, TestRow> found = new HashMap<>();
                         rows.forEach(row -> found.put(row.getLong("id"), toRow(row)));
                         return found;
-                    });
+                    }));
         });
     }
 

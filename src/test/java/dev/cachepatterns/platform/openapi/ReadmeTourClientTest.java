@@ -7,6 +7,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import dev.cachepatterns.support.auth.Tokens;
 import dev.cachepatterns.support.client.ApiClient;
 import dev.cachepatterns.support.client.api.DashboardApi;
 import dev.cachepatterns.support.client.model.DashboardStats;
@@ -31,6 +32,8 @@ class ReadmeTourClientTest {
     void theFiveMinuteTourRunsThroughTheGeneratedClient() throws Exception {
         ApiClient client = new ApiClient();
         client.updateBaseUri(root.toString().replaceAll("/$", ""));
+        // The tour's writes need the writer role (the document's bearer scheme); reads accept the header too.
+        client.setRequestInterceptor(request -> request.header("Authorization", Tokens.bearerWriter()));
         String label = UUID.randomUUID().toString().substring(0, 8);
         for (ExampleUnderTest example : Examples.all()) {
             example.tour(client, label);
