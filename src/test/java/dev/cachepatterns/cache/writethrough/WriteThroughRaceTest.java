@@ -119,11 +119,12 @@ class WriteThroughRaceTest {
         ThroughUnderTest otherInstance = under.secondInstance(factory, pool);
         otherInstance
                 .items()
+                // delayIt() refuses a zero delay, hence at least 1 ms.
                 .afterEachLoad(found -> Uni.createFrom()
                         .item(found)
                         .onItem()
                         .delayIt()
-                        .by(Duration.ofMillis(ThreadLocalRandom.current().nextInt(20))));
+                        .by(Duration.ofMillis(ThreadLocalRandom.current().nextInt(1, 20))));
 
         for (int round = 0; round < ROUNDS; round++) {
             String id = ItemTable.uniqueId("stress" + round);
