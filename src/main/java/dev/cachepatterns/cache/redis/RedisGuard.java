@@ -1,11 +1,10 @@
 package dev.cachepatterns.cache.redis;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,22 +13,19 @@ import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
 /**
- * Wraps every Redis call of the cache layer with a time-out and the shared circuit breaker. Every failure comes out as
- * {@link RedisUnavailableException}, so strategies can tell "Redis is in trouble" from "the loader failed".
+ * Wraps every Redis call of the cache layer with a time-out and the shared circuit breaker, and keeps the calls in
+ * flight within the client's connection pool. Every failure comes out as {@link RedisUnavailableException}, so
+ * strategies can tell "Redis is in trouble" from "the loader failed".
  */
 @ApplicationScoped
 public class RedisGuard {
 
     private static final Logger LOG = Logger.getLogger(RedisGuard.class);
 
-    private final Vertx vertx;
-    private final long timeoutMillis;
     private final CircuitBreaker breaker;
-    private final CommandTimers timers;
+    private final GuardedCall.Shared shared;
 
     public RedisGuard(RedisResilienceConfig config, MeterRegistry registry, Vertx vertx) {
-        this.vertx = vertx;
-        this.timeoutMillis = Math.max(1, config.timeout().toMillis());
         this.breaker = new CircuitBreaker(
                 config.failureThreshold(),
                 config.windowSize(),
@@ -39,67 +35,45 @@ public class RedisGuard {
         Gauge.builder("cache.redis.circuit.open", breaker, b -> b.state() == CircuitBreaker.State.CLOSED ? 0 : 1)
                 .description("1 while the Redis circuit breaker is open or half-open")
                 .register(registry);
-        this.timers = new CommandTimers(registry);
-    }
-
-    public <T> Uni<T> call(Supplier<Uni<T>> command) {
-        return Uni.createFrom().emitter(emitter -> {
-            if (!breaker.tryAcquirePermission()) {
-                emitter.fail(new RedisUnavailableException("circuit open"));
-                return;
-            }
-            // A Vert.x timer rather than Mutiny's ifNoItem(): it runs on the event loop, with no hop to a shared
-            // scheduler thread on every cache read.
-            AtomicBoolean settled = new AtomicBoolean();
-            long start = System.nanoTime();
-            long timer = vertx.setTimer(timeoutMillis, id -> {
-                if (settled.compareAndSet(false, true)) {
-                    breaker.onFailure();
-                    timers.timeout.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                    emitter.fail(new RedisUnavailableException("no reply within " + timeoutMillis + " ms"));
-                }
-            });
-            emitter.onTermination(() -> {
-                if (settled.compareAndSet(false, true)) {
-                    // Cancelled by the caller before Redis answered.
-                    vertx.cancelTimer(timer);
-                    breaker.onCancel();
-                }
-            });
-            Uni<T> call;
-            try {
-                call = command.get();
-            } catch (RuntimeException e) {
-                call = Uni.createFrom().failure(e);
-            }
-            call.subscribe()
-                    .with(
-                            item -> {
-                                if (settled.compareAndSet(false, true)) {
-                                    vertx.cancelTimer(timer);
-                                    breaker.onSuccess();
-                                    timers.success.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                                    emitter.complete(item);
-                                }
-                            },
-                            failure -> {
-                                if (settled.compareAndSet(false, true)) {
-                                    vertx.cancelTimer(timer);
-                                    breaker.onFailure();
-                                    timers.failure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                                    LOG.debugf("Redis call failed: %s", failure);
-                                    emitter.fail(
-                                            failure instanceof RedisUnavailableException
-                                                    ? failure
-                                                    : new RedisUnavailableException(failure));
-                                }
-                            });
-        });
+        CommandTimers timers = new CommandTimers(registry);
+        Admission admission = new Admission(
+                config.maxInFlight(), config.maxQueued(), config.queueTimeout().toMillis(), vertx);
+        Gauge.builder("cache.redis.calls.queued", admission, Admission::queued)
+                .description("Redis calls waiting here for a free connection (local congestion)")
+                .register(registry);
+        Counter congested = Counter.builder("cache.redis.congested")
+                .description("Redis calls given up after waiting queue-timeout for a free connection; local"
+                        + " congestion, which the circuit breaker does not count")
+                .register(registry);
+        this.shared = new GuardedCall.Shared(
+                vertx,
+                Math.max(1, config.timeout().toMillis()),
+                breaker,
+                admission,
+                timers.success,
+                timers.failure,
+                timers.timeout,
+                congested,
+                // A loop a fifth of the time-out late is a stalled process, not a slow Redis.
+                new ProcessStalls(vertx, Math.max(1, config.timeout().toNanos() / 5)),
+                Counter.builder("cache.redis.stalls")
+                        .description("Redis time-outs that expired while this process was stalled (CPU starvation, GC,"
+                                + " a busy event loop): the call got one more time-out instead of counting as a"
+                                + " Redis failure")
+                        .register(registry));
     }
 
     /**
-     * {@code cache_redis_command_duration_seconds{outcome}}: the time from the call to its reply, failure or time-out
-     * (a call rejected by the open circuit is not timed). Built once: the hit path must not look meters up per call.
+     * Runs {@code command} once a slot is free (see {@link Admission}), with the time-out and the circuit breaker. Fails
+     * with {@link RedisUnavailableException} only; local congestion is one too, but the breaker does not count it.
+     */
+    public <T> Uni<T> call(Supplier<Uni<T>> command) {
+        return Uni.createFrom().emitter(emitter -> new GuardedCall<T>(shared, command, emitter).start());
+    }
+
+    /**
+     * {@code cache_redis_command_duration_seconds{outcome}}: the time from sending the call to its reply, failure or
+     * time-out (a call rejected by the open circuit or waiting for a connection is not timed). Built once: the hit path must not look meters up per call.
      * The buckets come from the platform's histogram filter.
      */
     private static final class CommandTimers {

@@ -25,6 +25,29 @@ public interface RedisResilienceConfig {
     @WithDefault("2s")
     Duration openFor();
 
+    /**
+     * Redis calls of the cache layer in flight at once; the rest wait here, untimed. Keep it below {@code
+     * quarkus.redis.max-pool-size}: the client lends a connection to one command at a time, and pub/sub and INFO
+     * sampling hold connections of their own, so a call beyond the pool would wait inside its time-out.
+     */
+    @WithDefault("20")
+    int maxInFlight();
+
+    /** Calls that may wait for a slot; beyond it a call fails at once as local congestion (reads degrade). */
+    @WithDefault("2048")
+    int maxQueued();
+
+    /** How long a call may wait for a slot before it fails as local congestion, which the breaker does not count. */
+    @WithDefault("1s")
+    Duration queueTimeout();
+
+    /**
+     * How long start-up may take to open {@code max-in-flight} pooled connections before readiness reports UP, so
+     * the first burst after a deploy finds them open. A Redis that cannot be reached ends the warm-up at once.
+     */
+    @WithDefault("5s")
+    Duration warmUpTimeout();
+
     /** Pub/sub channel on which a loader announces that it filled a key, so waiters do not poll. */
     @WithDefault("cp:fills")
     String fillChannel();

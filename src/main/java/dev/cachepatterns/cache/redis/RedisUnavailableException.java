@@ -4,7 +4,7 @@ import dev.cachepatterns.cache.Internal;
 
 /** Redis did not answer in time, refused, or the circuit is open. Callers degrade instead of failing reads. */
 @Internal
-public final class RedisUnavailableException extends RuntimeException {
+public class RedisUnavailableException extends RuntimeException {
 
     public RedisUnavailableException(String message) {
         super(message, null, false, false);
