@@ -20,15 +20,19 @@ final class Admission {
     private final int maxQueued;
     private final long queueTimeoutMillis;
     private final Vertx vertx;
+    private final ProcessStalls stalls;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
 
-    Admission(int maxInFlight, int maxQueued, long queueTimeoutMillis, Vertx vertx) {
+    private static final int MAX_EXTENSIONS = 3;
+
+    Admission(int maxInFlight, int maxQueued, long queueTimeoutMillis, Vertx vertx, ProcessStalls stalls) {
         this.maxInFlight = Math.max(1, maxInFlight);
         this.maxQueued = Math.max(0, maxQueued);
         this.queueTimeoutMillis = Math.max(1, queueTimeoutMillis);
         this.vertx = vertx;
+        this.stalls = stalls;
     }
 
     /** A place in the queue; {@link #cancel} gives it up (the caller went away before it was admitted). */
@@ -52,12 +56,7 @@ final class Admission {
             return () -> {};
         }
         Waiter waiter = new Waiter(admitted);
-        waiter.timer = vertx.setTimer(queueTimeoutMillis, id -> {
-            if (waiter.claim()) {
-                refused.accept(new RedisCongestedException(
-                        "no Redis connection free within " + queueTimeoutMillis + " ms (local congestion)"));
-            }
-        });
+        armQueueTimer(waiter, refused, 0);
         waiters.add(waiter);
         // A slot may have been released between the failed tryAcquire and the add.
         drain();
@@ -66,6 +65,29 @@ final class Admission {
                 vertx.cancelTimer(waiter.timer);
             }
         };
+    }
+
+    /**
+     * A wait that ran out while this process stalled (see {@link ProcessStalls}) waited for CPU, not for Redis: it is
+     * extended, at most {@link #MAX_EXTENSIONS} times, so a starved start keeps its calls on Redis; a full queue still
+     * refuses at once, which keeps a storm's overflow fast.
+     */
+    private void armQueueTimer(Waiter waiter, Consumer<RedisCongestedException> refused, int extensions) {
+        long armedAt = System.nanoTime();
+        waiter.timer = vertx.setTimer(queueTimeoutMillis, id -> {
+            if (waiter.claimed.get()) {
+                return;
+            }
+            boolean late = System.nanoTime() - armedAt > 3 * queueTimeoutMillis * 1_000_000 / 2;
+            if ((late || stalls.stalledSince(armedAt)) && extensions < MAX_EXTENSIONS) {
+                armQueueTimer(waiter, refused, extensions + 1);
+                return;
+            }
+            if (waiter.claim()) {
+                refused.accept(new RedisCongestedException(
+                        "no Redis connection free within " + queueTimeoutMillis + " ms (local congestion)"));
+            }
+        });
     }
 
     /** Gives back the slot of an admitted call and admits the oldest waiter, if any. */

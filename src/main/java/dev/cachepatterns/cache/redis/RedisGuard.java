@@ -36,8 +36,11 @@ public class RedisGuard {
                 .description("1 while the Redis circuit breaker is open or half-open")
                 .register(registry);
         CommandTimers timers = new CommandTimers(registry);
+        // A loop a fifth of the time-out late is a stalled process, not a slow Redis.
+        ProcessStalls stalls =
+                new ProcessStalls(vertx, Math.max(1, config.timeout().toNanos() / 5));
         Admission admission = new Admission(
-                config.maxInFlight(), config.maxQueued(), config.queueTimeout().toMillis(), vertx);
+                config.maxInFlight(), config.maxQueued(), config.queueTimeout().toMillis(), vertx, stalls);
         Gauge.builder("cache.redis.calls.queued", admission, Admission::queued)
                 .description("Redis calls waiting here for a free connection (local congestion)")
                 .register(registry);
@@ -54,8 +57,7 @@ public class RedisGuard {
                 timers.failure,
                 timers.timeout,
                 congested,
-                // A loop a fifth of the time-out late is a stalled process, not a slow Redis.
-                new ProcessStalls(vertx, Math.max(1, config.timeout().toNanos() / 5)),
+                stalls,
                 Counter.builder("cache.redis.stalls")
                         .description("Redis time-outs that expired while this process was stalled (CPU starvation, GC,"
                                 + " a busy event loop): the call got one more time-out instead of counting as a"

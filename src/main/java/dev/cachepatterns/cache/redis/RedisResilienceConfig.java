@@ -34,11 +34,14 @@ public interface RedisResilienceConfig {
     int maxInFlight();
 
     /** Calls that may wait for a slot; beyond it a call fails at once as local congestion (reads degrade). */
-    @WithDefault("2048")
+    @WithDefault("512")
     int maxQueued();
 
-    /** How long a call may wait for a slot before it fails as local congestion, which the breaker does not count. */
-    @WithDefault("1s")
+    /**
+     * How long a call may wait for a slot before it fails as local congestion, which the breaker does not count; a wait
+     * that ran out while this process stalled is extended, at most three times.
+     */
+    @WithDefault("250ms")
     Duration queueTimeout();
 
     /**
