@@ -59,26 +59,23 @@ public class LeaderboardStreams {
     }
 
     /**
-     * The board's top {@code limit} now (or at the board's next read) and then whenever it changes. Fails with a 503
-     * problem on subscription when {@code stream-max-open} streams are open.
+     * The board's top {@code limit} now (or at the board's next read) and then whenever it changes. Throws a 503 problem
+     * at once when {@code stream-max-open} streams are open, so the refusal is a plain response and not a broken
+     * stream; the slot taken here is given back when the returned stream ends or is cancelled, so it must be
+     * subscribed (RESTEasy subscribes to a resource's Multi right away).
      */
     public Multi<Leaderboard> watch(String board, int limit) {
-        return Multi.createFrom().deferred(() -> {
-            if (open.incrementAndGet() > config.streamMaxOpen()) {
-                open.decrementAndGet();
-                rejected.increment();
-                return Multi.createFrom()
-                        .failure(ProblemException.unavailable(
-                                "This instance has " + config.streamMaxOpen()
-                                        + " streams open, its limit; retry shortly.",
-                                (int) Math.max(1, config.streamRetryAfter().toSeconds())));
-            }
-            return Multi.createFrom()
-                    .<Leaderboard>emitter(
-                            emitter -> join(board, new Viewer(limit, emitter)), BackPressureStrategy.LATEST)
-                    .onTermination()
-                    .invoke(open::decrementAndGet);
-        });
+        if (open.incrementAndGet() > config.streamMaxOpen()) {
+            open.decrementAndGet();
+            rejected.increment();
+            throw ProblemException.unavailable(
+                    "This instance has " + config.streamMaxOpen() + " streams open, its limit; retry shortly.",
+                    (int) Math.max(1, config.streamRetryAfter().toSeconds()));
+        }
+        return Multi.createFrom()
+                .<Leaderboard>emitter(emitter -> join(board, new Viewer(limit, emitter)), BackPressureStrategy.LATEST)
+                .onTermination()
+                .invoke(open::decrementAndGet);
     }
 
     private void join(String board, Viewer viewer) {
