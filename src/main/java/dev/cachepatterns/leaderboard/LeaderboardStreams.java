@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
@@ -24,6 +25,7 @@ import dev.cachepatterns.platform.ProblemException;
  * <p>Metrics: {@code leaderboard_streams_open}, {@code leaderboard_stream_boards} (boards with a running feed), {@code
  * leaderboard_stream_reads_total{result}} (the shared reads), {@code leaderboard_streams_rejected_total}.
  */
+@Startup // so the gauges exist from the start, not from the first stream
 @ApplicationScoped
 public class LeaderboardStreams {
 
