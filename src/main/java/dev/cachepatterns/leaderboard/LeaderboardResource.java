@@ -9,12 +9,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -22,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
+import dev.cachepatterns.platform.Problem;
 import dev.cachepatterns.platform.ProblemException;
 
 /** Leaderboards API (refresh-ahead over sorted sets). Thin: validates names and limits, the service does the rest. */
@@ -35,10 +40,13 @@ public class LeaderboardResource {
     static final String NAME_PATTERN = "^" + LeaderboardNames.PATTERN + "$";
 
     private final LeaderboardService leaderboards;
+    private final LeaderboardStreams streams;
     private final LeaderboardsCacheConfig config;
 
-    public LeaderboardResource(LeaderboardService leaderboards, LeaderboardsCacheConfig config) {
+    public LeaderboardResource(
+            LeaderboardService leaderboards, LeaderboardStreams streams, LeaderboardsCacheConfig config) {
         this.leaderboards = leaderboards;
+        this.streams = streams;
         this.config = config;
     }
 
@@ -144,13 +152,22 @@ public class LeaderboardResource {
             operationId = "streamLeaderboard",
             summary = "Server-sent events: the top N (limit 1-100, default 10) now and whenever it changes",
             description =
-                    "Each event's data is the board as JSON (the same as getLeaderboard). The stream does not end.")
+                    "Each event's data is the board as JSON (the same as getLeaderboard). The stream does not end;"
+                            + " a comment line `: keep-alive` comes every cache.leaderboards.stream-heartbeat (15 s by"
+                            + " default) so that proxies keep an idle stream open. All streams of a board on one instance share"
+                            + " one read of it per cache.leaderboards.stream-interval.")
     @APIResponse(
             responseCode = "200",
             description = "A never-ending stream of the board's top N",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "400", ref = "BadRequest")
-    public Multi<Leaderboard> stream(
+    @APIResponse(
+            responseCode = "503",
+            description = "This instance has cache.leaderboards.stream-max-open streams open (1000 by default);"
+                    + " retry after Retry-After seconds.",
+            headers = @Header(name = "Retry-After", ref = "Retry-After"),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    public Multi<OutboundSseEvent> stream(
             @Parameter(
                             description = "The board's name",
                             schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "global"))
@@ -166,8 +183,10 @@ public class LeaderboardResource {
                                             maximum = "100",
                                             defaultValue = "10"))
                     @QueryParam("limit")
-                    String limit) {
-        return leaderboards.watch(LeaderboardNames.checked(board, "board"), limit(limit));
+                    String limit,
+            @Context Sse sse) {
+        Multi<Leaderboard> boards = streams.watch(LeaderboardNames.checked(board, "board"), limit(limit));
+        return StreamEvents.of(boards, config.streamHeartbeat(), sse);
     }
 
     private int limit(String raw) {

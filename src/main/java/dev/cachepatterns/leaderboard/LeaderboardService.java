@@ -1,14 +1,10 @@
 package dev.cachepatterns.leaderboard;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.runtime.Startup;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 import dev.cachepatterns.cache.refreshahead.RankedSetCache;
@@ -61,26 +57,6 @@ public class LeaderboardService {
     /** Rebuilds the board from Postgres now, unless a rebuild of it runs already (here or on another instance). */
     public Uni<Boolean> rebuild(String board) {
         return boards.rebuild(board);
-    }
-
-    /**
-     * The board's top N now and then whenever it changes, looked at every {@code stream-interval}. Each look is a read
-     * (so a watched board stays hot); a look that fails is skipped, not the end of the stream.
-     */
-    public Multi<Leaderboard> watch(String board, int limit) {
-        return Multi.createFrom().deferred(() -> {
-            AtomicReference<List<LeaderboardEntry>> last = new AtomicReference<>();
-            return Multi.createFrom()
-                    .ticks()
-                    .startingAfter(Duration.ofMillis(1))
-                    .every(config.streamInterval())
-                    .onOverflow()
-                    .drop()
-                    .onItem()
-                    .transformToUniAndConcatenate(
-                            tick -> top(board, limit).onFailure().recoverWithNull())
-                    .filter(current -> !current.entries().equals(last.getAndSet(current.entries())));
-        });
     }
 
     private static Leaderboard toLeaderboard(String board, Ranking ranking) {

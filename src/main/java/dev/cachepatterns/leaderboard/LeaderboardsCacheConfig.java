@@ -15,7 +15,22 @@ public interface LeaderboardsCacheConfig extends RefreshAheadSettings {
     @WithDefault("100")
     int maxLimit();
 
-    /** How often a server-sent-events stream looks at its board; it sends the top N only when it changed. */
+    /**
+     * How often a watched board is read for its server-sent-events streams: one read per board and instance, whatever
+     * the number of streams; each stream gets its top N only when it changed.
+     */
     @WithDefault("1s")
     Duration streamInterval();
+
+    /** How often each stream sends a comment line ({@code : keep-alive}), so idle proxies do not cut it. */
+    @WithDefault("15s")
+    Duration streamHeartbeat();
+
+    /** Most streams open at once on one instance; one more is answered 503 with {@code stream-retry-after}. */
+    @WithDefault("1000")
+    int streamMaxOpen();
+
+    /** The Retry-After of a stream refused because {@code stream-max-open} streams are open. */
+    @WithDefault("5s")
+    Duration streamRetryAfter();
 }
