@@ -1,5 +1,6 @@
 package dev.cachepatterns.cache.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +26,27 @@ class LoadLimiterTest {
                     return 1;
                 }
             },
+            deadline(Duration.ofMillis(300)),
             new SimpleMeterRegistry());
+
+    static SourceConfig deadline(Duration deadline) {
+        return new SourceConfig() {
+            @Override
+            public Duration deadline() {
+                return deadline;
+            }
+
+            @Override
+            public Duration statementTimeout() {
+                return Duration.ZERO;
+            }
+
+            @Override
+            public int maxWaiting() {
+                return -1;
+            }
+        };
+    }
 
     @Test
     void runsAtMostMaxConcurrentQueuesTheNextAndRejectsTheRest() {
@@ -60,6 +81,32 @@ class LoadLimiterTest {
                     .withSubscriber(UniAssertSubscriber.create())
                     .assertFailedWith(IllegalStateException.class);
         }
+        limiter.run(() -> Uni.createFrom().item("ok"))
+                .subscribe()
+                .withSubscriber(UniAssertSubscriber.create())
+                .assertItem("ok");
+    }
+
+    @Test
+    void loadsBehindAHungDatabaseFailAtTheirDeadlineAndTheSlotsComeBackWhenItAnswers() {
+        List<CompletableFuture<String>> hung = List.of(new CompletableFuture<>(), new CompletableFuture<>());
+        List<UniAssertSubscriber<String>> callers = new ArrayList<>();
+        for (CompletableFuture<String> load : hung) {
+            callers.add(limiter.run(() -> Uni.createFrom().completionStage(load))
+                    .subscribe()
+                    .withSubscriber(UniAssertSubscriber.create()));
+        }
+        UniAssertSubscriber<String> queued = limiter.run(() -> Uni.createFrom().item("never run"))
+                .subscribe()
+                .withSubscriber(UniAssertSubscriber.create());
+
+        // Running and queued loads alike fail at the deadline, not after the hung ones.
+        callers.forEach(
+                caller -> caller.awaitFailure(Duration.ofSeconds(5)).assertFailedWith(SourceTimeoutException.class));
+        queued.awaitFailure(Duration.ofSeconds(5)).assertFailedWith(SourceTimeoutException.class);
+
+        // The database answers at last: the slots are free again and the skipped load never ran.
+        hung.forEach(load -> load.complete("late"));
         limiter.run(() -> Uni.createFrom().item("ok"))
                 .subscribe()
                 .withSubscriber(UniAssertSubscriber.create())
