@@ -30,6 +30,7 @@ public class LoadLimiter {
     private final Duration deadline;
     private final AtomicInteger permits;
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger draining = new AtomicInteger();
     private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
 
     public LoadLimiter(LoadLimitConfig config, SourceConfig source, MeterRegistry registry) {
@@ -102,16 +103,23 @@ public class LoadLimiter {
     }
 
     // Hands free permits to queued tasks; re-checks the queue so a task added concurrently with a release is not
-    // stranded.
+    // stranded. One drain runs at a time: a task that fails at once (a pool refusing an acquisition synchronously)
+    // releases, and that release only flags the running drain to go round again. Calling drain from there recursed
+    // once per queued task, and a few hundred of them overflowed the stack, leaving the rest of the queue unanswered.
     private void drain() {
-        while (!waiting.isEmpty() && tryAcquire()) {
-            Runnable next = waiting.poll();
-            if (next == null) {
-                permits.incrementAndGet();
-                continue;
-            }
-            queued.decrementAndGet();
-            next.run();
+        if (draining.getAndIncrement() != 0) {
+            return;
         }
+        do {
+            while (!waiting.isEmpty() && tryAcquire()) {
+                Runnable next = waiting.poll();
+                if (next == null) {
+                    permits.incrementAndGet();
+                    continue;
+                }
+                queued.decrementAndGet();
+                next.run();
+            }
+        } while (draining.decrementAndGet() != 0);
     }
 }
