@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.support.LoadDriver;
+import dev.cachepatterns.support.Metrics;
 import dev.cachepatterns.support.Outcomes;
 import dev.cachepatterns.support.examples.Examples;
 import dev.cachepatterns.support.examples.Role;
@@ -71,6 +72,8 @@ class PostgresHungTest {
         // their views drop entries shortly after the first warm-up, so warm again once those have landed.
         Fixtures.hold(Duration.ofSeconds(1));
         fixtures.warm();
+        Metrics metrics = new Metrics(registry);
+        double fallbacksBefore = fallbacks(metrics);
         long frozen = System.nanoTime();
         FaultServers.postgres().freeze();
         LoadDriver.Running load = driver.start(
@@ -78,6 +81,7 @@ class PostgresHungTest {
         Fixtures.hold(HUNG_FOR);
         long thawed = System.nanoTime();
         FaultServers.postgres().thaw();
+        double fallbacksWhileHung = fallbacks(metrics) - fallbacksBefore;
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(20))
@@ -91,10 +95,11 @@ class PostgresHungTest {
         Outcomes needDatabase = hung.with(
                 o -> fixtures.role(o.label()) == Role.UNCACHED_READ || fixtures.role(o.label()) == Role.DATABASE_WRITE);
         LOG.infof(
-                "FAULT postgres-hung: %d s hung; serving misses again %d ms after SIGCONT; while hung: %s; requests"
+                "FAULT postgres-hung: %d s hung; Redis fallbacks while hung %.0f; serving misses again %d ms after SIGCONT; while hung: %s; requests"
                         + " needing Postgres: p50 %d ms p99 %d ms max %d ms; slowest of all %d ms; deadline timeouts"
                         + " acquire %.0f query %.0f; all: %s",
                 HUNG_FOR.toSeconds(),
+                fallbacksWhileHung,
                 recoveredMillis,
                 hung.summary(),
                 needDatabase.percentileMillis(50),
@@ -114,9 +119,14 @@ class PostgresHungTest {
                 .isEmpty();
         Outcomes cached = hung.with(o -> fixtures.role(o.label()) == Role.CACHED_READ);
         assertThat(cached.size()).isPositive();
-        assertThat(cached.matching(o -> o.status() != 200))
+        // A cached read is served by Redis; only one whose Redis call failed (a fallback, e.g. a 250-ms Redis time-out
+        // on the loaded test machine) needs Postgres, and then gets the deadline's 503.
+        assertThat(cached.matching(o -> o.status() != 200 && !o.isDocumented503()))
                 .as("reads of cached data while Postgres is hung")
                 .isEmpty();
+        assertThat((double) cached.count(o -> o.status() != 200))
+                .as("cached reads not answered 200, at most the Redis fallbacks (%.0f)", fallbacksWhileHung)
+                .isLessThanOrEqualTo(fallbacksWhileHung);
         assertThat(needDatabase.size()).isPositive();
         assertThat(needDatabase.matching(o -> o.status() != fixtures.success(o.label()) && !o.isDocumented503()))
                 .as("requests that need Postgres while it is hung")
@@ -143,6 +153,10 @@ class PostgresHungTest {
             assertThat(gauge("db.pool.active")).isZero();
         });
         Fixtures.assertConsistent(fixtures, outcomes, pool);
+    }
+
+    private static double fallbacks(Metrics metrics) {
+        return Examples.caches().stream().mapToDouble(metrics::fallbacks).sum();
     }
 
     private double timeouts(String phase) {
