@@ -8,23 +8,26 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.cachepatterns.cache.core.Loader;
+import dev.cachepatterns.cache.core.SourcePool;
 
-/** Inventory in Postgres, through the reactive client. Also the loader of the inventory cache. */
+/**
+ * Inventory in Postgres, through the reactive client, each call within the source deadline ({@link SourcePool}); writes
+ * in a transaction, so one abandoned at its deadline is rolled back. Also the loader of the inventory cache.
+ */
 @ApplicationScoped
 public class InventoryRepository implements Loader<String, InventoryItem> {
 
     private static final String COLUMNS = "sku, name, quantity, version";
 
-    private final Pool pool;
+    private final SourcePool source;
 
-    public InventoryRepository(Pool pool) {
-        this.pool = pool;
+    public InventoryRepository(SourcePool source) {
+        this.source = source;
     }
 
     /** Outcome of a reservation: the item after the decrement, or why nothing changed. */
@@ -38,15 +41,15 @@ public class InventoryRepository implements Loader<String, InventoryItem> {
 
     @Override
     public Uni<Optional<InventoryItem>> load(String sku) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM inventory WHERE sku = $1")
-                .execute(Tuple.of(sku))
+        return source.withConnection(c -> c.preparedQuery("SELECT " + COLUMNS + " FROM inventory WHERE sku = $1")
+                        .execute(Tuple.of(sku)))
                 .map(InventoryRepository::first);
     }
 
     @Override
     public Uni<Map<String, InventoryItem>> loadAll(List<String> skus) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM inventory WHERE sku = ANY($1)")
-                .execute(Tuple.of(skus.toArray(String[]::new)))
+        return source.withConnection(c -> c.preparedQuery("SELECT " + COLUMNS + " FROM inventory WHERE sku = ANY($1)")
+                        .execute(Tuple.of(skus.toArray(String[]::new))))
                 .map(rows -> {
                     Map<String, InventoryItem> found = new HashMap<>();
                     for (Row row : rows) {
@@ -59,11 +62,12 @@ public class InventoryRepository implements Loader<String, InventoryItem> {
 
     /** Creates the item at version 1, or replaces its name and stock and bumps its version. */
     public Uni<InventoryItem> upsert(String sku, InventoryInput input) {
-        return pool.preparedQuery("INSERT INTO inventory (sku, name, quantity, version) VALUES ($1, $2, $3, 1)"
-                        + " ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, quantity = EXCLUDED.quantity,"
-                        + " version = inventory.version + 1, updated_at = now()"
-                        + " RETURNING " + COLUMNS)
-                .execute(Tuple.of(sku, input.name(), input.quantity()))
+        return source.inTransaction(c -> c.preparedQuery(
+                                "INSERT INTO inventory (sku, name, quantity, version) VALUES ($1, $2, $3, 1)"
+                                        + " ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, quantity ="
+                                        + " EXCLUDED.quantity, version = inventory.version + 1, updated_at = now()"
+                                        + " RETURNING " + COLUMNS)
+                        .execute(Tuple.of(sku, input.name(), input.quantity())))
                 .map(rows -> toItem(rows.iterator().next()));
     }
 
@@ -72,21 +76,22 @@ public class InventoryRepository implements Loader<String, InventoryItem> {
      * never goes below zero. Only when nothing was updated does a second query tell "unknown" from "insufficient".
      */
     public Uni<Reservation> reserve(String sku, int quantity) {
-        return pool.preparedQuery("UPDATE inventory SET quantity = quantity - $2, version = version + 1,"
-                        + " updated_at = now() WHERE sku = $1 AND quantity >= $2 RETURNING " + COLUMNS)
+        return source.inTransaction(c -> c.preparedQuery(
+                        "UPDATE inventory SET quantity = quantity - $2, version = version + 1,"
+                                + " updated_at = now() WHERE sku = $1 AND quantity >= $2 RETURNING " + COLUMNS)
                 .execute(Tuple.of(sku, quantity))
                 .flatMap(rows -> {
                     Optional<InventoryItem> reserved = first(rows);
                     if (reserved.isPresent()) {
                         return Uni.createFrom().item(new Reservation.Reserved(reserved.get()));
                     }
-                    return pool.preparedQuery("SELECT quantity FROM inventory WHERE sku = $1")
+                    return c.preparedQuery("SELECT quantity FROM inventory WHERE sku = $1")
                             .execute(Tuple.of(sku))
                             .map(found -> found.iterator().hasNext()
                                     ? new Reservation.InsufficientStock(
                                             found.iterator().next().getInteger("quantity"))
                                     : new Reservation.UnknownSku());
-                });
+                }));
     }
 
     private static Optional<InventoryItem> first(RowSet<Row> rows) {

@@ -7,11 +7,11 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dev.cachepatterns.cache.core.SourcePool;
 import dev.cachepatterns.cache.refreshahead.PgSnapshot;
 import dev.cachepatterns.cache.refreshahead.RankingSource;
 import dev.cachepatterns.cache.refreshahead.Standing;
@@ -20,7 +20,7 @@ import dev.cachepatterns.cache.refreshahead.Totals;
 
 /**
  * Score events in Postgres, and the per-board aggregates computed from them (the columns are collated "C"): the source
- * of the leaderboard rankings.
+ * of the leaderboard rankings. Each call runs within the source deadline ({@link SourcePool}).
  */
 @ApplicationScoped
 public class ScoreEventRepository implements RankingSource {
@@ -28,24 +28,25 @@ public class ScoreEventRepository implements RankingSource {
     private static final String TOTALS =
             "SELECT player, SUM(points)::bigint AS total FROM score_events WHERE board = $1 GROUP BY player";
 
-    private final Pool pool;
+    private final SourcePool source;
 
-    public ScoreEventRepository(Pool pool) {
-        this.pool = pool;
+    public ScoreEventRepository(SourcePool source) {
+        this.source = source;
     }
 
     /** Records one event; returns the id of the committed transaction, which orders it against rebuild snapshots. */
     public Uni<String> insert(String board, String player, long points) {
-        return pool.preparedQuery("INSERT INTO score_events (board, player, points) VALUES ($1, $2, $3)"
-                        + " RETURNING pg_current_xact_id()::text AS xid")
-                .execute(Tuple.of(board, player, points))
+        return source.inTransaction(
+                        c -> c.preparedQuery("INSERT INTO score_events (board, player, points) VALUES ($1, $2, $3)"
+                                        + " RETURNING pg_current_xact_id()::text AS xid")
+                                .execute(Tuple.of(board, player, points)))
                 .map(rows -> rows.iterator().next().getString("xid"));
     }
 
     /** Every player's total on {@code board}, read in one snapshot that is returned with them. */
     @Override
     public Uni<Totals> totals(String board) {
-        return pool.withTransaction(connection -> connection
+        return source.inTransaction(connection -> connection
                 .query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute()
                 .flatMap(ignored -> connection
@@ -67,8 +68,8 @@ public class ScoreEventRepository implements RankingSource {
     /** The first {@code limit} players: highest total first, equal totals by player name (byte order). */
     @Override
     public Uni<List<Standing>> top(String board, int limit) {
-        return pool.preparedQuery(TOTALS + " ORDER BY total DESC, player LIMIT $2")
-                .execute(Tuple.of(board, limit))
+        return source.withConnection(c -> c.preparedQuery(TOTALS + " ORDER BY total DESC, player LIMIT $2")
+                        .execute(Tuple.of(board, limit)))
                 .map(rows -> {
                     List<Standing> top = new ArrayList<>(rows.rowCount());
                     long rank = 0;
@@ -82,11 +83,11 @@ public class ScoreEventRepository implements RankingSource {
     /** One player's total and rank, empty when the player has no event on the board. */
     @Override
     public Uni<Optional<Standing>> standing(String board, String player) {
-        return pool.preparedQuery("WITH totals AS (" + TOTALS + ")"
-                        + " SELECT me.total, 1 + (SELECT count(*) FROM totals t WHERE t.total > me.total"
-                        + " OR (t.total = me.total AND t.player < me.player)) AS rank"
-                        + " FROM totals me WHERE me.player = $2")
-                .execute(Tuple.of(board, player))
+        return source.withConnection(c -> c.preparedQuery("WITH totals AS (" + TOTALS + ")"
+                                + " SELECT me.total, 1 + (SELECT count(*) FROM totals t WHERE t.total > me.total"
+                                + " OR (t.total = me.total AND t.player < me.player)) AS rank"
+                                + " FROM totals me WHERE me.player = $2")
+                        .execute(Tuple.of(board, player)))
                 .map(rows -> first(rows, player));
     }
 

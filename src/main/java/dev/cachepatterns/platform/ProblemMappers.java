@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -22,6 +23,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.cachepatterns.cache.core.LoadRejectedException;
+import dev.cachepatterns.cache.core.SourceTimeoutException;
 
 /**
  * Maps every failure to an RFC 7807 problem. Bad input is a 4xx with a useful detail; an unavailable database is a 503
@@ -88,6 +90,20 @@ public class ProblemMappers {
                 .build();
     }
 
+    // A Postgres call passed its deadline (hung or saturated database); the call was abandoned, its connection closed.
+    @ServerExceptionMapper
+    public Response sourceTimeout(SourceTimeoutException e, HttpServerRequest request) {
+        return databaseUnavailable(request, "The database did not answer in time; retry shortly.");
+    }
+
+    // The pool's wait queue is full (cache.source.max-waiting): answered at once instead of queueing.
+    @ServerExceptionMapper
+    public Response poolTooBusy(ConnectionPoolTooBusyException e, HttpServerRequest request) {
+        return respond(Problem.of(503, "Service Unavailable", "The database is saturated; retry shortly."), request)
+                .header("Retry-After", 1)
+                .build();
+    }
+
     @ServerExceptionMapper
     public Response database(PgException e, HttpServerRequest request) {
         if ("23505".equals(e.getSqlState())) {
@@ -101,7 +117,10 @@ public class ProblemMappers {
                     .build();
         }
         if (e.getSqlState() != null
-                && (e.getSqlState().startsWith("08") || e.getSqlState().startsWith("57P"))) {
+                && (e.getSqlState().startsWith("08")
+                        || e.getSqlState().startsWith("57P")
+                        // query_canceled: the server's statement_timeout, or the cancel request sent at a deadline.
+                        || e.getSqlState().equals("57014"))) {
             return databaseUnavailable(request);
         }
         LOG.error("database error", e);
@@ -135,7 +154,11 @@ public class ProblemMappers {
     }
 
     private static Response databaseUnavailable(HttpServerRequest request) {
-        return respond(Problem.of(503, "Service Unavailable", "The database is unavailable; retry shortly."), request)
+        return databaseUnavailable(request, "The database is unavailable; retry shortly.");
+    }
+
+    private static Response databaseUnavailable(HttpServerRequest request, String detail) {
+        return respond(Problem.of(503, "Service Unavailable", detail), request)
                 .header("Retry-After", 2)
                 .build();
     }

@@ -9,16 +9,19 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.cachepatterns.cache.core.Loader;
+import dev.cachepatterns.cache.core.SourcePool;
 import dev.cachepatterns.cache.writebehind.WriteBehindSink;
 
-/** Posts in Postgres. Loader of the posts cache and sink of the views/likes write-behind. */
+/**
+ * Posts in Postgres, each call within the source deadline ({@link SourcePool}). Loader of the posts cache and sink of
+ * the views/likes write-behind.
+ */
 @ApplicationScoped
 public class PostRepository implements Loader<String, Post>, WriteBehindSink {
 
@@ -26,23 +29,23 @@ public class PostRepository implements Loader<String, Post>, WriteBehindSink {
     static final String LIKES = "likes";
     private static final String COLUMNS = "slug, title, body, author_id, views, likes, published_at";
 
-    private final Pool pool;
+    private final SourcePool source;
 
-    public PostRepository(Pool pool) {
-        this.pool = pool;
+    public PostRepository(SourcePool source) {
+        this.source = source;
     }
 
     @Override
     public Uni<Optional<Post>> load(String slug) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM posts WHERE slug = $1")
-                .execute(Tuple.of(slug))
+        return source.withConnection(c -> c.preparedQuery("SELECT " + COLUMNS + " FROM posts WHERE slug = $1")
+                        .execute(Tuple.of(slug)))
                 .map(PostRepository::first);
     }
 
     @Override
     public Uni<Map<String, Post>> loadAll(List<String> slugs) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM posts WHERE slug = ANY($1)")
-                .execute(Tuple.of(slugs.toArray(String[]::new)))
+        return source.withConnection(c -> c.preparedQuery("SELECT " + COLUMNS + " FROM posts WHERE slug = ANY($1)")
+                        .execute(Tuple.of(slugs.toArray(String[]::new))))
                 .map(rows -> {
                     Map<String, Post> found = new HashMap<>();
                     rows.forEach(row -> found.put(row.getString("slug"), toPost(row)));
@@ -51,18 +54,19 @@ public class PostRepository implements Loader<String, Post>, WriteBehindSink {
     }
 
     public Uni<Post> insert(PostInput input) {
-        return pool.preparedQuery(
-                        "INSERT INTO posts (slug, title, body, author_id) VALUES ($1, $2, $3, $4) RETURNING " + COLUMNS)
-                .execute(Tuple.of(input.slug(), input.title(), input.body(), input.authorId()))
+        return source.inTransaction(c -> c.preparedQuery(
+                                "INSERT INTO posts (slug, title, body, author_id) VALUES ($1, $2, $3, $4) RETURNING "
+                                        + COLUMNS)
+                        .execute(Tuple.of(input.slug(), input.title(), input.body(), input.authorId())))
                 .map(rows -> toPost(rows.iterator().next()));
     }
 
     /** The synchronous baseline: one autocommitted UPDATE per view or like. */
     public Uni<Optional<Engagement>> incrementNow(String slug, String field) {
         String column = VIEWS.equals(field) ? VIEWS : LIKES;
-        return pool.preparedQuery("UPDATE posts SET " + column + " = " + column
-                        + " + 1 WHERE slug = $1 RETURNING slug, views, likes")
-                .execute(Tuple.of(slug))
+        return source.inTransaction(c -> c.preparedQuery("UPDATE posts SET " + column + " = " + column
+                                + " + 1 WHERE slug = $1 RETURNING slug, views, likes")
+                        .execute(Tuple.of(slug)))
                 .map(rows -> {
                     var iterator = rows.iterator();
                     if (!iterator.hasNext()) {

@@ -117,11 +117,15 @@ class ConnectionStormTest {
                 server,
                 blockedWarnings.size());
         LOG.infof(
-                "FAULT connection-storm: 503 'saturated' %d, 'unavailable' %d",
+                "FAULT connection-storm: 503 'saturated' %d, 'in time' (deadline) %d, 'unavailable' %d",
                 rejected.count(o -> o.body().contains("saturated")),
+                rejected.count(o -> o.body().contains("in time")),
                 rejected.count(o -> o.body().contains("unavailable")));
-        // Every 503 is the bounded load queue refusing at once ("saturated"), never a pool time-out.
-        assertThat(rejected.matching(o -> !o.body().contains("saturated"))).isEmpty();
+        // Every 503 is a bounded queue refusing at once ("saturated": the load limiter or the pool's wait queue) or a
+        // call past its deadline ("did not answer in time"), never a refused connection.
+        assertThat(rejected.matching(
+                        o -> !o.body().contains("saturated") && !o.body().contains("in time")))
+                .isEmpty();
         // How fast, measured where the service can be held to it (the test client shares the two cores with the
         // server and queues most of the time itself): from the request's arrival to its answer. Most within 1 s; on
         // a machine loaded by other builds the rest wait for CPU behind thousands of other requests.

@@ -100,6 +100,44 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Hangs this server: SIGSTOP to its postmaster and every backend (this server's only: the pid comes from its own
+     * data dir). The kernel still completes TCP handshakes; nothing answers until {@link #thaw()}.
+     */
+    public synchronized void freeze() {
+        signal("-STOP");
+    }
+
+    /** Resumes a {@link #freeze() frozen} server (SIGCONT to the same processes and any started meanwhile). */
+    public synchronized void thaw() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        long postmaster;
+        try {
+            postmaster = Long.parseLong(
+                    Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException e) {
+            throw new IllegalStateException("not running", e);
+        }
+        ProcessHandle root = ProcessHandle.of(postmaster).orElseThrow(() -> new IllegalStateException("no postmaster"));
+        List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(postmaster)));
+        root.descendants().forEach(child -> command.add(Long.toString(child.pid())));
+        try {
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("failed: " + String.join(" ", command));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         stop();

@@ -31,6 +31,7 @@ public final class CacheInfrastructure {
     private final MeterRegistry registry;
     private final MultiKeyCommands multiKey;
     private final Pool pool;
+    private final SourcePool source;
     private final Vertx vertx;
 
     public CacheInfrastructure(
@@ -43,6 +44,7 @@ public final class CacheInfrastructure {
             MeterRegistry registry,
             MultiKeyCommands multiKey,
             Pool pool,
+            SourcePool source,
             Vertx vertx) {
         this.redis = redis;
         this.mapper = mapper;
@@ -53,6 +55,7 @@ public final class CacheInfrastructure {
         this.registry = registry;
         this.multiKey = multiKey;
         this.pool = pool;
+        this.source = source;
         this.vertx = vertx;
     }
 
@@ -90,6 +93,11 @@ public final class CacheInfrastructure {
 
     public Pool pool() {
         return pool;
+    }
+
+    /** The pool with a deadline on every call: what request paths use. */
+    public SourcePool source() {
+        return source;
     }
 
     public Vertx vertx() {

@@ -7,12 +7,12 @@ import java.util.UUID;
 
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.jboss.logging.Logger;
 
+import dev.cachepatterns.cache.core.SourcePool;
 import dev.cachepatterns.cache.redis.RedisGuard;
 
 /**
@@ -39,7 +39,7 @@ final class AppliedLedger {
             + " WHERE applied_at < now() - make_interval(secs => $1) LIMIT " + PRUNE_LIMIT + ")";
 
     private final String name;
-    private final Pool pool;
+    private final SourcePool source;
     private final RedisGuard guard;
     private final ReactiveStreamCommands<String, String, String> streams;
     private final String stream;
@@ -48,7 +48,7 @@ final class AppliedLedger {
 
     AppliedLedger(Component component) {
         this.name = component.name();
-        this.pool = component.pool();
+        this.source = component.source();
         this.guard = component.guard();
         this.streams = component.redis().stream(String.class, String.class, String.class);
         this.stream = component.keys().stream();
@@ -87,9 +87,11 @@ final class AppliedLedger {
                         LOG.warnf("%s: not pruning the ledger while entry %s is pending", name, summary.getLowestId());
                         return Uni.createFrom().voidItem();
                     }
-                    return pool.preparedQuery(PRUNE)
-                            .execute(Tuple.of(retentionMillis / 1000.0))
-                            .replaceWithVoid();
+                    return source.withConnection(
+                            settings.flushTimeout(),
+                            c -> c.preparedQuery(PRUNE)
+                                    .execute(Tuple.of(retentionMillis / 1000.0))
+                                    .replaceWithVoid());
                 })
                 .onFailure()
                 .recoverWithNull();

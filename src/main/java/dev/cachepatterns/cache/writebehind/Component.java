@@ -3,8 +3,8 @@ package dev.cachepatterns.cache.writebehind;
 import java.util.List;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.vertx.mutiny.sqlclient.Pool;
 
+import dev.cachepatterns.cache.core.SourcePool;
 import dev.cachepatterns.cache.redis.RedisGuard;
 
 /** What the parts of one write-behind component (accepting, flushing, ledger, dead letters) share. */
@@ -15,5 +15,5 @@ record Component(
         StreamKeys keys,
         ReactiveRedisDataSource redis,
         RedisGuard guard,
-        Pool pool,
+        SourcePool source,
         WriteBehindMetrics metrics) {}

@@ -267,9 +267,11 @@ final class Flusher {
 
     private Uni<Integer> applyInTransaction(List<StreamEntry> entries, long readAtNanos) {
         UUID[] ids = entries.stream().map(StreamEntry::acceptId).toArray(UUID[]::new);
+        // Bounded by flush-timeout like a request by its deadline: a transaction still open then is abandoned (its
+        // connection closed, so Postgres rolls it back) and the batch stays pending for the next cycle.
         return component
-                .pool()
-                .withTransaction(tx -> {
+                .source()
+                .inTransaction(settings.flushTimeout(), tx -> {
                     // A batch held longer than flush-timeout may have been claimed and acknowledged elsewhere;
                     // applying it could race the ledger's pruning, so it is left to whoever owns it now.
                     if (System.nanoTime() - readAtNanos
@@ -283,9 +285,6 @@ final class Flusher {
                                 : sink.apply(tx, deltas).replaceWith(fresh.size());
                     });
                 })
-                .ifNoItem()
-                .after(settings.flushTimeout())
-                .fail()
                 .invoke(applied -> component.metrics().flushed(applied));
     }
 

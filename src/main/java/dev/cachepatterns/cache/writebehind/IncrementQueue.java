@@ -120,9 +120,10 @@ final class IncrementQueue {
     }
 
     private Uni<WriteBehind.Accepted> writeNow(String entity, String field, long delta, UUID acceptId) {
+        // Within the source deadline: a hung Postgres answers this caller 503, not after the hang.
         return component
-                .pool()
-                .withTransaction(tx -> ledger.recordOne(tx, acceptId)
+                .source()
+                .inTransaction(tx -> ledger.recordOne(tx, acceptId)
                         .flatMap(fresh -> fresh
                                 ? sink.apply(tx, Map.of(entity, Map.of(field, delta)))
                                 : Uni.createFrom().voidItem()))

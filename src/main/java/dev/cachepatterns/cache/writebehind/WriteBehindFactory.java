@@ -48,7 +48,7 @@ public class WriteBehindFactory {
                 StreamKeys.under(settings.keyPrefix()),
                 shared.redis(),
                 shared.guard(),
-                shared.pool(),
+                shared.source(),
                 new WriteBehindMetrics(name, shared.registry()));
         WriteBehind writeBehind = new WriteBehind(component, sink, copies);
         WriteBehindReadiness check = new WriteBehindReadiness(name, writeBehind, settings);

@@ -1,5 +1,6 @@
 package dev.cachepatterns.cache.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,19 +14,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LoadLimiterTest {
 
-    private final LoadLimiter limiter = new LoadLimiter(
-            new LoadLimitConfig() {
-                @Override
-                public int maxConcurrent() {
-                    return 2;
-                }
+    private final LoadLimiter limiter = limiter(Duration.ofSeconds(30));
 
-                @Override
-                public int maxQueued() {
-                    return 1;
-                }
-            },
-            new SimpleMeterRegistry());
+    private static LoadLimiter limiter(Duration deadline) {
+        return new LoadLimiter(
+                new LoadLimitConfig() {
+                    @Override
+                    public int maxConcurrent() {
+                        return 2;
+                    }
+
+                    @Override
+                    public int maxQueued() {
+                        return 1;
+                    }
+                },
+                deadline(deadline),
+                new SimpleMeterRegistry());
+    }
+
+    static SourceConfig deadline(Duration deadline) {
+        return new SourceConfig() {
+            @Override
+            public Duration deadline() {
+                return deadline;
+            }
+
+            @Override
+            public Duration statementTimeout() {
+                return Duration.ZERO;
+            }
+
+            @Override
+            public int maxWaiting() {
+                return -1;
+            }
+        };
+    }
 
     @Test
     void runsAtMostMaxConcurrentQueuesTheNextAndRejectsTheRest() {
@@ -64,5 +89,64 @@ class LoadLimiterTest {
                 .subscribe()
                 .withSubscriber(UniAssertSubscriber.create())
                 .assertItem("ok");
+    }
+
+    @Test
+    void loadsBehindAHungDatabaseFailAtTheirDeadlineAndTheSlotsComeBackWhenItAnswers() {
+        LoadLimiter limiter = limiter(Duration.ofMillis(300));
+        List<CompletableFuture<String>> hung = List.of(new CompletableFuture<>(), new CompletableFuture<>());
+        List<UniAssertSubscriber<String>> callers = new ArrayList<>();
+        for (CompletableFuture<String> load : hung) {
+            callers.add(limiter.run(() -> Uni.createFrom().completionStage(load))
+                    .subscribe()
+                    .withSubscriber(UniAssertSubscriber.create()));
+        }
+        UniAssertSubscriber<String> queued = limiter.run(() -> Uni.createFrom().item("never run"))
+                .subscribe()
+                .withSubscriber(UniAssertSubscriber.create());
+
+        // Running and queued loads alike fail at the deadline, not after the hung ones.
+        callers.forEach(
+                caller -> caller.awaitFailure(Duration.ofSeconds(5)).assertFailedWith(SourceTimeoutException.class));
+        queued.awaitFailure(Duration.ofSeconds(5)).assertFailedWith(SourceTimeoutException.class);
+
+        // The database answers at last: the slots are free again and the skipped load never ran.
+        hung.forEach(load -> load.complete("late"));
+        limiter.run(() -> Uni.createFrom().item("ok"))
+                .subscribe()
+                .withSubscriber(UniAssertSubscriber.create())
+                .assertItem("ok");
+    }
+
+    @Test
+    void aLongQueueOfLoadsThatFailAtOnceIsDrainedWithoutRecursion() {
+        LoadLimiter deep = new LoadLimiter(
+                new LoadLimitConfig() {
+                    @Override
+                    public int maxConcurrent() {
+                        return 1;
+                    }
+
+                    @Override
+                    public int maxQueued() {
+                        return 5000;
+                    }
+                },
+                deadline(Duration.ofSeconds(30)),
+                new SimpleMeterRegistry());
+        CompletableFuture<String> first = new CompletableFuture<>();
+        UniAssertSubscriber<String> running = deep.run(() -> Uni.createFrom().completionStage(first))
+                .subscribe()
+                .withSubscriber(UniAssertSubscriber.create());
+        // Loads that fail synchronously, as a pool that rejects an acquisition at once (a full wait queue) does.
+        List<UniAssertSubscriber<String>> queued = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            queued.add(deep.<String>run(() -> Uni.createFrom().failure(new IllegalStateException("pool too busy")))
+                    .subscribe()
+                    .withSubscriber(UniAssertSubscriber.create()));
+        }
+        first.complete("a");
+        running.assertItem("a");
+        queued.forEach(caller -> caller.assertFailedWith(IllegalStateException.class, "pool too busy"));
     }
 }

@@ -1,0 +1,51 @@
+package dev.cachepatterns.platform;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Singleton;
+
+import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import dev.cachepatterns.cache.core.SourceConfig;
+
+/**
+ * The reactive Postgres pool with the bounds {@code quarkus.datasource.reactive.*} cannot set: the pool's own acquire
+ * time-out is the source deadline (Vert.x's default is 30 s), its wait queue holds at most {@code
+ * cache.source.max-waiting} callers, each connection carries Postgres' {@code statement_timeout} (the server-side second
+ * line) and TCP keep-alive (a dead peer of an idle connection is noticed by the kernel).
+ */
+@Singleton
+public class PostgresPoolCreator implements PgPoolCreator {
+
+    private final SourceConfig config;
+
+    public PostgresPoolCreator(SourceConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public Pool create(Input input) {
+        PoolOptions options = input.poolOptions()
+                .setConnectionTimeout((int) Math.max(1, config.deadline().toMillis()))
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setMaxWaitQueueSize(config.maxWaiting());
+        long statementTimeout = config.statementTimeout().toMillis();
+        for (PgConnectOptions connect : input.pgConnectOptionsList()) {
+            connect.setTcpKeepAlive(true);
+            if (statementTimeout > 0) {
+                // A startup parameter: Postgres applies it to the session as if SET at once.
+                connect.addProperty("statement_timeout", Long.toString(statementTimeout));
+            }
+        }
+        return PgBuilder.pool()
+                .with(options)
+                .connectingTo(List.copyOf(input.pgConnectOptionsList()))
+                .using(input.vertx())
+                .build();
+    }
+}
