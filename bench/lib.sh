@@ -59,12 +59,16 @@ ensure_token() {
   export TOKEN
 }
 
-# start_app NAME PORT [VAR=value ...]: the packaged app on PORT against the bench database; prints nothing.
+# mgmt_port PORT: the management port (health, metrics) of the app whose API is on PORT.
+mgmt_port() { echo $(($1 + 1000)); }
+
+# start_app NAME PORT [VAR=value ...]: the packaged app on PORT (management on PORT + 1000) against the bench database;
+# prints nothing.
 start_app() {
   local name=$1 port=$2
   shift 2
   # shellcheck disable=SC2086
-  env QUARKUS_HTTP_PORT="$port" \
+  env QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$(mgmt_port "$port")" \
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$BENCH_DB" \
     QUARKUS_REDIS_HOSTS="redis://127.0.0.1:6379/$BENCH_REDIS_DB" \
     MP_JWT_VERIFY_PUBLICKEY_LOCATION="$OUT/jwt/public.pem" MP_JWT_VERIFY_ISSUER="$BENCH_JWT_ISSUER" \
@@ -73,7 +77,7 @@ start_app() {
   APP_PIDS+=("$pid")
   APP_PID_OF[$name]=$pid
   for _ in $(seq 1 240); do
-    curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return 0
+    curl -fs "http://127.0.0.1:$(mgmt_port "$port")/q/health/ready" >/dev/null 2>&1 && return 0
     sleep 0.25
   done
   echo "app $name on port $port did not become ready; see $OUT/app-$name.log" >&2
@@ -93,10 +97,10 @@ stop_apps() {
   wait 2>/dev/null || true
 }
 
-# metric PORT NAME [LABEL_REGEX [FORMAT]]: the sum of a Prometheus series' samples whose labels match, rounded to an
+# metric PORT NAME [LABEL_REGEX [FORMAT]]: of the app whose API is on PORT, the sum of a Prometheus series' samples whose labels match, rounded to an
 # integer unless FORMAT (printf) says otherwise.
 metric() {
-  curl -fs "http://127.0.0.1:$1/q/metrics" \
+  curl -fs "http://127.0.0.1:$(mgmt_port "$1")/q/metrics" \
     | awk -v name="$2" -v labels="${3:-}" -v format="${4:-%.0f}" '
         index($0, name) == 1 && (substr($0, length(name) + 1, 1) == "{" || substr($0, length(name) + 1, 1) == " ") \
           && $0 ~ labels { sum += $NF }

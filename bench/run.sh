@@ -98,7 +98,7 @@ scenario_users() {
   for port in "$CACHED" "$BASELINE"; do
     wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s bench/wrk/random-user.lua "http://127.0.0.1:$port" >/dev/null
   done
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "http://127.0.0.1:$CACHED/q/health/live" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "http://127.0.0.1:$(mgmt_port "$CACHED")/q/health/live" >/dev/null
   for run in $(seq 1 "$RUNS"); do
     local loads0 rss_file="$OUT/rss-users-$run.txt"
     loads0=$(metric "$CACHED" cache_loads_total 'cache="users"')
@@ -112,7 +112,7 @@ scenario_users() {
       "$(awk -v l="$(($(metric "$CACHED" cache_loads_total 'cache="users"') - loads0))" -v n="$LAST_REQUESTS" \
         'BEGIN { printf "%.5f", l / n }')"
     wrk_run users-get bypassed "$run" "${WRK[@]}" -s bench/wrk/random-user.lua "http://127.0.0.1:$BASELINE"
-    wrk_run users-get ceiling "$run" "${WRK[@]}" "http://127.0.0.1:$CACHED/q/health/live"
+    wrk_run users-get ceiling "$run" "${WRK[@]}" "http://127.0.0.1:$(mgmt_port "$CACHED")/q/health/live"
   done
 }
 
@@ -202,7 +202,7 @@ scenario_latency() {
   rate=$(awk -v m="$max" 'BEGIN { printf "%d", m * 50 / 100 }')
   for run in $(seq 1 "$RUNS"); do
     local json
-    json=$(java -Xmx256m -cp "$cp" dev.cachepatterns.bench.OpenLoopLoad "url=http://127.0.0.1:$CACHED/q/health/live" \
+    json=$(java -Xmx256m -cp "$cp" dev.cachepatterns.bench.OpenLoopLoad "url=http://127.0.0.1:$(mgmt_port "$CACHED")/q/health/live" \
       "rate=$rate" duration=15 warmup=5 connections=64)
     echo "$json" >>"$OUT/openloop.log"
     for key in p50_ms p99_ms p999_ms; do
@@ -381,7 +381,7 @@ scenario_startup() {
   for run in $(seq 1 "$RUNS"); do
     local t0 pid ms
     t0=$(now_ms)
-    env QUARKUS_HTTP_PORT=18083 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$BENCH_DB" \
+    env QUARKUS_HTTP_PORT=18083 QUARKUS_MANAGEMENT_PORT=19083 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$BENCH_DB" \
       QUARKUS_REDIS_HOSTS="redis://127.0.0.1:6379/$BENCH_REDIS_DB" \
       MP_JWT_VERIFY_PUBLICKEY_LOCATION="$OUT/jwt/public.pem" MP_JWT_VERIFY_ISSUER="$BENCH_JWT_ISSUER" \
       java $BENCH_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >"$OUT/app-startup.log" 2>&1 &
@@ -412,8 +412,8 @@ scenario_histograms() {
     wrk_run histograms buckets "$run" "${WRK[@]}" -s bench/wrk/random-user.lua "http://127.0.0.1:$CACHED"
     wrk_run histograms no-buckets "$run" "${WRK[@]}" -s bench/wrk/random-user.lua "http://127.0.0.1:$port"
   done
-  record histograms buckets 0 bucket_series "$(curl -fs "http://127.0.0.1:$CACHED/q/metrics" | grep -c '_bucket{')"
-  record histograms no-buckets 0 bucket_series "$(curl -fs "http://127.0.0.1:$port/q/metrics" | grep -c '_bucket{' || true)"
+  record histograms buckets 0 bucket_series "$(curl -fs "http://127.0.0.1:$(mgmt_port "$CACHED")/q/metrics" | grep -c '_bucket{')"
+  record histograms no-buckets 0 bucket_series "$(curl -fs "http://127.0.0.1:$(mgmt_port "$port")/q/metrics" | grep -c '_bucket{' || true)"
   stop_app no-buckets
 }
 

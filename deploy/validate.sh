@@ -170,6 +170,13 @@ pod = dep["spec"]["template"]["spec"]
 c = pod["containers"][0]
 assert c["readinessProbe"]["httpGet"]["path"] == "/q/health/ready"
 assert c["livenessProbe"]["httpGet"]["path"] == "/q/health/live"
+# Probes and the scrape use the management port, which the Service does not expose.
+assert {p["name"]: p["containerPort"] for p in c["ports"]}.get("management") == 9000
+for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
+    assert c[probe]["httpGet"]["port"] == "management", probe
+assert dep["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] == "9000"
+svc = next(d for d in docs if d["kind"] == "Service")
+assert all(p["targetPort"] != "management" and p.get("port") != 9000 for p in svc["spec"]["ports"])
 assert c["resources"]["requests"] and c["resources"]["limits"]
 assert pod["securityContext"]["runAsNonRoot"] is True
 assert c["securityContext"]["readOnlyRootFilesystem"] is True

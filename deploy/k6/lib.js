@@ -4,6 +4,8 @@ import http from 'k6/http';
 import { check, fail } from 'k6';
 
 export const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+// Health and metrics are on the management port (docs/operations.md).
+export const MANAGEMENT_URL = (__ENV.MANAGEMENT_URL || 'http://127.0.0.1:9000').replace(/\/$/, '');
 // Writes need a bearer JWT with the role writer (docs/security.md): TOKEN=$(scripts/token.sh) k6 run ...
 // Every write of these scripts sends it; reads send none.
 export const AUTH_HEADERS = { headers: __ENV.TOKEN ? { Authorization: `Bearer ${__ENV.TOKEN}` } : {} };
@@ -52,7 +54,7 @@ export function createUsers(count, prefix) {
 
 /** Sum of one Prometheus counter over the series whose labels contain every given "k=\"v\"" pair. */
 export function scrapeCounter(name, labelPairs) {
-  const res = http.get(`${BASE_URL}/q/metrics`, { tags: { name: 'metrics' } });
+  const res = http.get(`${MANAGEMENT_URL}/q/metrics`, { tags: { name: 'metrics' } });
   if (res.status !== 200) return NaN;
   let total = 0;
   for (const line of res.body.split('\n')) {

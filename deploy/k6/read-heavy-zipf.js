@@ -7,6 +7,7 @@
 //
 // Parameters (environment variables):
 //   BASE_URL      service to test, default http://127.0.0.1:8080
+//   MANAGEMENT_URL  where its /q/metrics is (the management port), default http://127.0.0.1:9000
 //   TOKEN         bearer token with the role writer for the writes (scripts/token.sh for dev mode)
 //   USERS         users created in setup and read during the run, default 1000
 //   ZIPF_S        Zipf exponent (1.0 = classic; higher = hotter head), default 1.0

@@ -6,6 +6,7 @@
 //
 // Parameters (environment variables):
 //   BASE_URL   service to test, default http://127.0.0.1:8080
+//   MANAGEMENT_URL  its management interface (health, metrics), default http://127.0.0.1:9000
 //   TOKEN      bearer token with the role writer for the writes (scripts/token.sh for dev mode)
 //   DURATION   how long to loop, default 30s
 //   VUS        virtual users, default 1
@@ -14,7 +15,7 @@
 // Thresholds: no failed request, every check passes, p95 under 500 ms.
 import http from 'k6/http';
 import { check, group } from 'k6';
-import { AUTH_HEADERS, BASE_URL, JSON_HEADERS, env, envInt, runId } from './lib.js';
+import { AUTH_HEADERS, BASE_URL, JSON_HEADERS, MANAGEMENT_URL, env, envInt, runId } from './lib.js';
 
 export const options = {
   vus: envInt('VUS', 1),
@@ -34,8 +35,8 @@ export default function () {
   const run = runId();
 
   group('operations', () => {
-    check(http.get(`${BASE_URL}/q/health/ready`), { 'ready is 200': (r) => r.status === 200 });
-    check(http.get(`${BASE_URL}/q/metrics`), {
+    check(http.get(`${MANAGEMENT_URL}/q/health/ready`), { 'ready is 200': (r) => r.status === 200 });
+    check(http.get(`${MANAGEMENT_URL}/q/metrics`), {
       'metrics has cache_gets_total': (r) => r.status === 200 && r.body.includes('cache_gets_total'),
     });
   });

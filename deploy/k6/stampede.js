@@ -8,6 +8,7 @@
 //
 // Parameters (environment variables):
 //   BASE_URL             service to test, default http://127.0.0.1:8080
+//   MANAGEMENT_URL       where its /q/metrics is (the management port), default http://127.0.0.1:9000
 //   TOKEN                bearer token with the role writer for the writes (scripts/token.sh for dev mode)
 //   VUS                  concurrent virtual users per round, default 200
 //   ROUNDS               cold keys hit one after another (a fresh user per round), default 3

@@ -2,6 +2,12 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
+
+// Health and metrics live on the management port of the same host; point the links there.
+for (const link of document.querySelectorAll('a.management')) {
+  link.href = `${location.protocol}//${location.hostname}:9000${link.dataset.path}`;
+  link.title = 'on the management port, 9000';
+}
 let source = null;
 let pollTimer = null;
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import dev.cachepatterns.cache.redis.HashSlot;
+import dev.cachepatterns.support.Management;
 import dev.cachepatterns.support.RedisCluster;
 import dev.cachepatterns.support.RedisClusterProfile;
 import dev.cachepatterns.support.RedisClusterResource;
@@ -62,7 +63,8 @@ class ClusterStrategiesTest {
 
     @Test
     void healthDashboardAndMetricsWorkOnTheCluster() {
-        given().get("/q/health/ready")
+        Management.given()
+                .get("/q/health/ready")
                 .then()
                 .statusCode(200)
                 .body("checks.find { it.name == 'redis-cache' }.status", equalTo("UP"))

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.cache.aside.CacheAside;
 import dev.cachepatterns.cache.aside.CacheAsideFactory;
+import dev.cachepatterns.support.Management;
 import dev.cachepatterns.support.MemoryCache;
 import dev.cachepatterns.support.RedisServer;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -83,6 +83,6 @@ class EmbeddedLocalServicesTest {
                         .counter()
                         .count())
                 .isEqualTo(1);
-        given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
     }
 }

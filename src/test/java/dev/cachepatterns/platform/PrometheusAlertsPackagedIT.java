@@ -58,7 +58,7 @@ class PrometheusAlertsPackagedIT {
 
     /** The one place that says where Prometheus scrapes the app (the management port will move it). */
     private static URI metricsEndpoint(PackagedApp app) {
-        return app.uri("/q/metrics");
+        return app.managementUri("/q/metrics");
     }
 
     @AfterEach

@@ -4,7 +4,7 @@ import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.restassured.RestAssured.given;
+import dev.cachepatterns.support.Management;
 
 /** Reads single samples out of the Prometheus text that /q/metrics serves, the way Prometheus would see them. */
 final class PrometheusText {
@@ -12,7 +12,12 @@ final class PrometheusText {
     private PrometheusText() {}
 
     static String scrape() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Management.given()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     /** The value of the first sample of {@code name} (any labels), if the metric is there. */

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.cache.aside.CacheAside;
 import dev.cachepatterns.cache.aside.CacheAsideFactory;
+import dev.cachepatterns.support.Management;
 import dev.cachepatterns.support.MemoryCache;
 import dev.cachepatterns.support.RedisServer;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -105,7 +105,7 @@ class RedisInfoMetricsTest {
             // Counters never go blank: a NaN would break rate() in every query over them.
             assertThat(PrometheusText.value("redis_keyspace_hits_total")).isNotNaN();
             // Metrics still answer while Redis is down, and so does the API.
-            given().get("/q/health/ready").then().statusCode(200);
+            Management.given().get("/q/health/ready").then().statusCode(200);
         } finally {
             server.start();
         }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.cachepatterns.support.Management;
 import dev.cachepatterns.support.auth.Tokens;
 
 import static io.restassured.RestAssured.given;
@@ -213,14 +214,19 @@ class PostApiTest {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(countsInPostgres(slug)).containsExactly(1L, 0L));
-        String metrics =
-                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(metrics)
                 .contains("write_behind_pending{")
                 .contains("write_behind_lag_seconds{")
                 .contains("write_behind_flushed_total{")
                 .contains("write_behind_dead_total{");
-        given().get("/q/health/ready")
+        Management.given()
+                .get("/q/health/ready")
                 .then()
                 .statusCode(200)
                 .body("checks.find { it.name == 'write-behind-posts' }.status", equalTo("UP"))

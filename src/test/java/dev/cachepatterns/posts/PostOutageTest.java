@@ -15,6 +15,7 @@ import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import dev.cachepatterns.support.Management;
 import dev.cachepatterns.support.OwnPostgresResource;
 import dev.cachepatterns.support.OwnRedisWithArgsResource;
 
@@ -96,7 +97,8 @@ class PostOutageTest {
     void readinessIsDownWhileRedisMayEvictTheQueue() {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> given().get("/q/health/ready")
+                .untilAsserted(() -> Management.given()
+                        .get("/q/health/ready")
                         .then()
                         .statusCode(503)
                         .body("checks.find { it.name == 'write-behind-posts' }.status", equalTo("DOWN"))

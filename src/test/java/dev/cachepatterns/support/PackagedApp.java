@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packaged app ({@code target/quarkus-app/quarkus-run.jar}) as a child process on a port of its own, configured by
- * environment variables (Redis, Postgres and any overrides). {@link #start} returns once {@code /q/health/ready} is 200.
+ * environment variables (Redis, Postgres and any overrides), its management interface on another free port. {@link
+ * #start} returns once {@code /q/health/ready} is 200.
  * Its output goes to {@code target/<label>.log}.
  */
 public final class PackagedApp implements AutoCloseable {
@@ -40,11 +41,13 @@ public final class PackagedApp implements AutoCloseable {
             .build();
 
     private final int port;
+    private final int managementPort;
     private final Path log;
     private final Process process;
 
-    private PackagedApp(int port, Path log, Process process) {
+    private PackagedApp(int port, int managementPort, Path log, Process process) {
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
         this.process = process;
     }
@@ -67,7 +70,7 @@ public final class PackagedApp implements AutoCloseable {
                     assertThat(app.process.isAlive())
                             .as("app exited, see " + app.log)
                             .isTrue();
-                    return app.status("/q/health/ready") == 200;
+                    return app.managementStatus("/q/health/ready") == 200;
                 });
         return app;
     }
@@ -113,7 +116,9 @@ public final class PackagedApp implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
+        int managementPort = RedisServer.freePort();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("QUARKUS_REDIS_HOSTS", redisUri);
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", reactiveUrl);
         env.remove("QUARKUS_DATASOURCE_JDBC_URL");
@@ -127,7 +132,7 @@ public final class PackagedApp implements AutoCloseable {
             }
         });
         try {
-            return new PackagedApp(port, log, builder.start());
+            return new PackagedApp(port, managementPort, log, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -153,6 +158,11 @@ public final class PackagedApp implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** A URI on the management interface (health, metrics, info), which has a port of its own. */
+    public URI managementUri(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
     /**
@@ -183,11 +193,20 @@ public final class PackagedApp implements AutoCloseable {
         return accepted.get();
     }
 
-    /** The status of a GET, or -1 when the app does not answer. */
+    /** The status of a GET on the API port, or -1 when the app does not answer. */
     public int status(String path) {
+        return status(uri(path));
+    }
+
+    /** The status of a GET on the management port, or -1 when the app does not answer. */
+    public int managementStatus(String path) {
+        return status(managementUri(path));
+    }
+
+    private static int status(URI target) {
         try {
             return HTTP.send(
-                            HttpRequest.newBuilder(uri(path))
+                            HttpRequest.newBuilder(target)
                                     .timeout(Duration.ofSeconds(5))
                                     .build(),
                             HttpResponse.BodyHandlers.discarding())
@@ -204,7 +223,7 @@ public final class PackagedApp implements AutoCloseable {
     public String metrics() {
         try {
             HttpResponse<String> reply = HTTP.send(
-                    HttpRequest.newBuilder(uri("/q/metrics"))
+                    HttpRequest.newBuilder(managementUri("/q/metrics"))
                             .timeout(Duration.ofSeconds(10))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -12,6 +12,7 @@ import io.quarkus.test.junit.TestProfile;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.cachepatterns.support.Management;
 import dev.cachepatterns.support.Metrics;
 import dev.cachepatterns.support.OwnRedisProfile;
 import dev.cachepatterns.support.OwnRedisResource;
@@ -55,7 +56,8 @@ class UserRedisOutageTest {
         // The circuit opened, so later requests skipped Redis entirely. On a slow machine the reads above can take
         // longer than cache.redis.open-for, and then it is already half-open (waiting for its probe): both mean
         // "opened".
-        given().get("/q/health/ready")
+        Management.given()
+                .get("/q/health/ready")
                 .then()
                 .statusCode(200)
                 .body(
@@ -75,7 +77,8 @@ class UserRedisOutageTest {
                     given().get("/users/{id}", id).then().statusCode(200);
                     assertThat(metrics.gets("users", "hit")).isGreaterThan(hitsBefore);
                 });
-        given().get("/q/health/ready")
+        Management.given()
+                .get("/q/health/ready")
                 .then()
                 .statusCode(200)
                 .body("checks.find { it.name == 'redis-cache' }.data.circuit", equalTo("closed"));

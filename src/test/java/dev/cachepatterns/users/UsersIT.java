@@ -10,6 +10,8 @@ import io.restassured.http.ContentType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.cachepatterns.support.Management;
+import dev.cachepatterns.support.ManagementPortResource;
 import dev.cachepatterns.support.auth.TestKeyResource;
 
 import static io.restassured.RestAssured.given;
@@ -25,6 +27,7 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusIntegrationTest
 @WithTestResource(TestKeyResource.class)
+@WithTestResource(ManagementPortResource.class)
 class UsersIT {
 
     @Test
@@ -67,12 +70,13 @@ class UsersIT {
     void healthAndMetricsAreServed() {
         // The users cache registers its meters with its first use.
         given().get("/users/{id}", 900_000_000_000_000_001L).then().statusCode(404);
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().get("/q/health/live").then().statusCode(200);
         // Redis INFO meters appear with the first successful poll, a few seconds after start at most.
         Awaitility.await()
                 .atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> given().get("/q/metrics")
+                .untilAsserted(() -> Management.given()
+                        .get("/q/metrics")
                         .then()
                         .statusCode(200)
                         .body(containsString("cache_gets_total"))

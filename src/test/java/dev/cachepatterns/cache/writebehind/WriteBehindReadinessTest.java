@@ -9,10 +9,11 @@ import io.vertx.mutiny.sqlclient.Pool;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.cachepatterns.support.Management;
+
 import static dev.cachepatterns.cache.writebehind.CounterTable.FIELDS;
 import static dev.cachepatterns.cache.writebehind.CounterTable.WAIT;
 import static dev.cachepatterns.cache.writebehind.CounterTable.unique;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -45,7 +46,8 @@ class WriteBehindReadinessTest {
 
         Awaitility.await()
                 .atMost(WAIT)
-                .untilAsserted(() -> given().get("/q/health/ready")
+                .untilAsserted(() -> Management.given()
+                        .get("/q/health/ready")
                         .then()
                         .body(check + ".status", equalTo("UP"))
                         .body(check + ".data.maxmemory-policy", equalTo("noeviction"))
@@ -68,7 +70,8 @@ class WriteBehindReadinessTest {
         try {
             Awaitility.await()
                     .atMost(WAIT)
-                    .untilAsserted(() -> given().get("/q/health/ready")
+                    .untilAsserted(() -> Management.given()
+                            .get("/q/health/ready")
                             .then()
                             .statusCode(503)
                             .body(strictCheck + ".status", equalTo("DOWN"))
@@ -81,7 +84,7 @@ class WriteBehindReadinessTest {
         }
         Awaitility.await()
                 .atMost(WAIT)
-                .untilAsserted(
-                        () -> given().get("/q/health/ready").then().body(strictCheck + ".status", equalTo("UP")));
+                .untilAsserted(() ->
+                        Management.given().get("/q/health/ready").then().body(strictCheck + ".status", equalTo("UP")));
     }
 }
