@@ -41,7 +41,21 @@ public class LatencyHistograms {
     @Singleton
     MeterFilter latencyBuckets() {
         if (!config.enabled()) {
-            return new MeterFilter() {};
+            // Off means no buckets at all for these timers, not Micrometer's ~70 defaults (the load timer asks for a
+            // percentile histogram itself).
+            return new MeterFilter() {
+                @Override
+                public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                    if (!BUCKETS.containsKey(id.getName())) {
+                        return config;
+                    }
+                    return DistributionStatisticConfig.builder()
+                            .percentilesHistogram(false)
+                            .serviceLevelObjectives()
+                            .build()
+                            .merge(config);
+                }
+            };
         }
         return new MeterFilter() {
             @Override

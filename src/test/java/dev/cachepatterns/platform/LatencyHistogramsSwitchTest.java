@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code metrics.latency-histograms.enabled=false} (the benchmark's baseline) leaves the timers without buckets. */
+/** {@code metrics.latency-histograms.enabled=false} (the benchmark's baseline) leaves the latency timers without buckets. */
 class LatencyHistogramsSwitchTest {
 
     private static final Meter.Id REDIS =
@@ -24,11 +24,30 @@ class LatencyHistogramsSwitchTest {
     }
 
     @Test
-    void offTheyAreLeftAsMicrometerConfiguresThem() {
-        for (Meter.Id id : List.of(REDIS, REDIS.withName("http.server.requests"))) {
+    void offTheTimersPublishNoBucketsEvenWhenTheyAskForAPercentileHistogram() {
+        DistributionStatisticConfig asked = DistributionStatisticConfig.builder()
+                .percentilesHistogram(true)
+                .percentiles(0.5, 0.99)
+                .build()
+                .merge(DistributionStatisticConfig.DEFAULT);
+        for (Meter.Id id :
+                List.of(REDIS, REDIS.withName("http.server.requests"), REDIS.withName("cache.load.duration"))) {
             DistributionStatisticConfig config =
-                    new LatencyHistograms(() -> false).latencyBuckets().configure(id, DistributionStatisticConfig.NONE);
-            assertThat(config).isSameAs(DistributionStatisticConfig.NONE);
+                    new LatencyHistograms(() -> false).latencyBuckets().configure(id, asked);
+            assertThat(config.isPublishingHistogram()).as(id.getName()).isFalse();
+            assertThat(config.getPercentiles())
+                    .as("client-side percentiles stay")
+                    .containsExactly(0.5, 0.99);
         }
+    }
+
+    @Test
+    void offOtherTimersAreLeftAlone() {
+        DistributionStatisticConfig asked =
+                DistributionStatisticConfig.builder().percentilesHistogram(true).build();
+        DistributionStatisticConfig config = new LatencyHistograms(() -> false)
+                .latencyBuckets()
+                .configure(REDIS.withName("some.other.timer"), asked);
+        assertThat(config).isSameAs(asked);
     }
 }
