@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-90}
 CLIENTS=${CLIENTS:-8}
 PG_URL=${QUARKUS_DATASOURCE_REACTIVE_URL:-postgresql://127.0.0.1:5432/test}
-OUT=target/bench-unknown-names
+OUT=$PWD/target/bench-unknown-names
 mkdir -p "$OUT"
 [ -f target/quarkus-app/quarkus-run.jar ] || { echo "run ./mvnw package -DskipTests first" >&2; exit 1; }
 
