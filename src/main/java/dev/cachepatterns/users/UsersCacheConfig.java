@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import dev.cachepatterns.cache.aside.AuditSettings;
 import dev.cachepatterns.cache.aside.CacheAsideSettings;
+import dev.cachepatterns.cache.aside.NearSettings;
 
 /** The {@code cache.users.*} section; defaults documented on {@link CacheAsideSettings} and here. */
 @ConfigMapping(prefix = "cache.users")
@@ -16,6 +17,10 @@ public interface UsersCacheConfig extends CacheAsideSettings {
      */
     @WithDefault("true")
     boolean followSource();
+
+    /** The near tier of this cache ({@code cache.users.near.*}, docs/near-cache.md). */
+    @Override
+    NearSettings near();
 
     /** The consistency auditor of this cache ({@code cache.users.audit.*}). */
     AuditSettings audit();

@@ -7,9 +7,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
@@ -124,27 +126,34 @@ class LeaderboardsTwoInstancesPackagedIT {
         });
     }
     /**
-     * Each rebuild that held {@code lockKey}, as [position of its SET NX, position of its release] in the MONITOR
-     * stream, in order. A token is a holder's when it appears again after its SET (only a holder releases).
+     * Each rebuild that held {@code lockKey}, as [position of its SET NX, position of the DEL that ended it] in the
+     * MONITOR stream, in order. A SET's token is a holder's when it appears again (only a holder sends it on); its hold
+     * ends at the first DEL of the lock after it — the swap script's, or the release script's when there was no swap —
+     * not at the token's last use: the release that follows a swap is a harmless compare-and-delete that may run after
+     * the next holder took the lock.
      */
     private static List<long[]> lockHolds(List<RedisMonitor.Command> commands, String lockKey) {
         Map<String, long[]> byToken = new LinkedHashMap<>();
+        Set<String> usedAgain = new HashSet<>();
         for (int i = 0; i < commands.size(); i++) {
-            List<String> args = commands.get(i).args();
-            if (args.size() >= 3
-                    && args.get(0).equalsIgnoreCase("SET")
-                    && args.get(1).equals(lockKey)) {
+            RedisMonitor.Command command = commands.get(i);
+            List<String> args = command.args();
+            if (args.size() >= 3 && command.name().equals("SET") && args.get(1).equals(lockKey)) {
                 byToken.putIfAbsent(args.get(2), new long[] {i, -1});
-            } else if (args.contains(lockKey)) {
-                for (String arg : args) {
-                    long[] hold = byToken.get(arg);
-                    if (hold != null) {
+            } else if (command.name().equals("DEL") && args.contains(lockKey)) {
+                for (long[] hold : byToken.values()) {
+                    if (hold[1] < 0) {
                         hold[1] = i;
                     }
                 }
+            } else if (args.contains(lockKey)) {
+                args.stream().filter(byToken::containsKey).forEach(usedAgain::add);
             }
         }
-        return byToken.values().stream().filter(hold -> hold[1] >= 0).toList();
+        return byToken.entrySet().stream()
+                .filter(hold -> usedAgain.contains(hold.getKey()))
+                .map(Map.Entry::getValue)
+                .toList();
     }
 
     private static double refreshes(PackagedApp app) {

@@ -1,7 +1,5 @@
 package dev.cachepatterns.cache.aside;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +49,9 @@ import dev.cachepatterns.cache.redis.RedisUnavailableException;
 public final class CacheAside<K, V> {
 
     private static final Logger LOG = Logger.getLogger(CacheAside.class);
+    // Identity marks a failed Redis read (a String, so it flows through the same Uni as a reply).
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String UNAVAILABLE = new String("unavailable");
 
     private final CacheAsideSettings settings;
     private final CacheKeys keys;
@@ -66,12 +67,15 @@ public final class CacheAside<K, V> {
     private final CacheMetrics metrics;
     private final FencedEntries<V> fences;
     private final Generations generations;
+    private final NearTier near;
+    private final BulkReads<K, V> bulk;
     private final RecentIds<K> recent = new RecentIds<>();
     private final LoadOnMiss<K, V> reads;
     private final SingleFlight<Optional<V>> refreshes = new SingleFlight<>();
     private final SingleFlight<CacheLookup<String>> rawLookups = new SingleFlight<>();
 
     CacheAside(
+            String name,
             CacheAsideSettings settings,
             JsonCodec<V> codec,
             Loader<K, V> loader,
@@ -82,7 +86,8 @@ public final class CacheAside<K, V> {
             DistributedLock lock,
             FillSignals signals,
             MultiKeyCommands multiKey,
-            CacheMetrics metrics) {
+            CacheMetrics metrics,
+            NearTiers nearTiers) {
         this.settings = settings;
         this.generations = new Generations(settings.keyPrefix(), redis, guard, metrics);
         this.keys = new CacheKeys(settings.keyPrefix(), generations::current);
@@ -97,6 +102,11 @@ public final class CacheAside<K, V> {
         this.multiKey = multiKey;
         this.metrics = metrics;
         this.fences = new FencedEntries<>(redis, guard, multiKey, codec, metrics, settings.lockLease());
+        this.near = nearTiers.open(
+                name,
+                settings,
+                keys.generation(),
+                () -> generations.refresh().subscribe().with(ok -> {}));
         this.reads = new LoadOnMiss<>(
                 keys,
                 loader,
@@ -123,6 +133,18 @@ public final class CacheAside<K, V> {
                 lock,
                 signals,
                 metrics);
+        this.bulk = new BulkReads<>(
+                keys,
+                keyRenderer,
+                codec,
+                guard,
+                multiKey,
+                metrics,
+                fences,
+                near,
+                reads::loadAllFromSource,
+                ttl,
+                negativeTtl);
     }
 
     /**
@@ -137,6 +159,13 @@ public final class CacheAside<K, V> {
             return generations.refresh().flatMap(known -> known ? reads.get(id) : bypassed(loadFromSource(id)));
         }
         recent.add(id);
+        String held = near.get(keys.value(keyRenderer.apply(id)));
+        if (held != null) {
+            CacheLookup<V> lookup = CacheLookup.decode(held, codec);
+            if (lookup.answered()) {
+                return Uni.createFrom().item(nearHit(lookup).asOptional());
+            }
+        }
         return reads.get(id);
     }
 
@@ -158,14 +187,15 @@ public final class CacheAside<K, V> {
         }
         recent.add(id);
         String key = keys.value(keyRenderer.apply(id));
+        String held = near.get(key);
+        if (held != null) {
+            CacheLookup<String> lookup = rawLookup(held);
+            nearHit(lookup);
+            return Uni.createFrom().item(lookup.asOptional());
+        }
         // Concurrent reads of one key share one GET, as in get(): a hot key costs Redis one call per burst.
         return rawLookups
-                .run(
-                        key,
-                        () -> guard.call(() -> values.get(key))
-                                .map(CacheAside::rawLookup)
-                                .onFailure(RedisUnavailableException.class)
-                                .recoverWithItem(CacheLookup.unavailable()))
+                .run(key, () -> readRaw(key).map(CacheAside::rawLookup))
                 .flatMap(found -> {
                     if (found.kind() == CacheLookup.Kind.HIT) {
                         metrics.hit();
@@ -192,65 +222,7 @@ public final class CacheAside<K, V> {
                     .refresh()
                     .flatMap(known -> known ? getAll(distinct) : bypassed(loadAllFromSource(distinct)));
         }
-        String[] redisKeys =
-                distinct.stream().map(id -> keys.value(keyRenderer.apply(id))).toArray(String[]::new);
-        return guard.call(() -> multiKey.mget(List.of(redisKeys)))
-                .onFailure(RedisUnavailableException.class)
-                .recoverWithNull()
-                .flatMap(cached -> {
-                    if (cached == null) {
-                        metrics.fallback();
-                        return loadAllFromSource(distinct);
-                    }
-                    Map<K, V> found = new HashMap<>();
-                    List<K> missing = new ArrayList<>();
-                    for (int i = 0; i < distinct.size(); i++) {
-                        CacheLookup<V> lookup = CacheLookup.decode(cached.get(redisKeys[i]), codec);
-                        switch (lookup.kind()) {
-                            case HIT -> {
-                                metrics.hit();
-                                found.put(distinct.get(i), lookup.value());
-                            }
-                            case ABSENT -> metrics.negativeHit();
-                            default -> {
-                                metrics.miss();
-                                missing.add(distinct.get(i));
-                            }
-                        }
-                    }
-                    if (missing.isEmpty()) {
-                        return Uni.createFrom().item(found);
-                    }
-                    return loadMissing(missing, found);
-                });
-    }
-
-    // Fences for the misses first (one script per key, per slot), so an invalidation during the bulk load revokes
-    // them; ids that someone filled meanwhile are answered from Redis.
-    private Uni<Map<K, V>> loadMissing(List<K> missing, Map<K, V> found) {
-        List<String> missingKeys =
-                missing.stream().map(id -> keys.value(keyRenderer.apply(id))).toList();
-        return fences.openAll(missingKeys).flatMap(opened -> {
-            Map<K, CacheLookup<V>> toLoad = new HashMap<>();
-            for (int i = 0; i < missing.size(); i++) {
-                CacheLookup<V> lookup = opened.get(i);
-                if (lookup.kind() == CacheLookup.Kind.HIT) {
-                    found.put(missing.get(i), lookup.value());
-                } else if (lookup.kind() != CacheLookup.Kind.ABSENT) {
-                    toLoad.put(missing.get(i), lookup);
-                }
-            }
-            if (toLoad.isEmpty()) {
-                return Uni.createFrom().item(found);
-            }
-            List<K> ids = missing.stream().filter(toLoad::containsKey).toList();
-            return loadAllFromSource(ids)
-                    .call(loaded -> fillAll(ids, loaded, toLoad))
-                    .map(loaded -> {
-                        found.putAll(loaded);
-                        return found;
-                    });
-        });
+        return bulk.getAll(distinct);
     }
 
     /**
@@ -292,7 +264,9 @@ public final class CacheAside<K, V> {
                     .flatMap(known -> known ? evict(id) : Uni.createFrom().voidItem());
         }
         String key = keys.value(keyRenderer.apply(id));
+        near.drop(key);
         return guard.call(() -> keyCommands.del(key))
+                .invoke(() -> near.drop(key))
                 .replaceWithVoid()
                 .onFailure()
                 .invoke(failure -> {
@@ -322,12 +296,17 @@ public final class CacheAside<K, V> {
         if (!inserted || !settings.enabled() || !generations.known()) {
             return evict(id);
         }
-        return fences.dropUnlessValue(keyOf(id)).onFailure().recoverWithNull().replaceWithVoid();
+        String key = keyOf(id);
+        return fences.dropUnlessValue(key)
+                .invoke(() -> near.drop(key))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /** Drops the whole cache in O(1) (a new key generation); true when Redis took it. */
     Uni<Boolean> flushAll(boolean onReconnect) {
-        return generations.bump(onReconnect);
+        return generations.bump(onReconnect).invoke(() -> near.flush(NearTier.Flush.GENERATION));
     }
 
     /** What {@link ConsistencyAudits} compares: the ids read here lately, their entries and the source. */
@@ -346,11 +325,18 @@ public final class CacheAside<K, V> {
         return load;
     }
 
+    NearTier nearTier() {
+        return near;
+    }
+
     TtlPolicy ttlPolicy() {
         return ttl;
     }
 
     private static CacheLookup<String> rawLookup(String raw) {
+        if (raw == UNAVAILABLE) {
+            return CacheLookup.unavailable();
+        }
         if (raw == null || raw.startsWith(CacheLookup.FENCE_PREFIX)) {
             return CacheLookup.miss();
         }
@@ -358,10 +344,26 @@ public final class CacheAside<K, V> {
     }
 
     private Uni<CacheLookup<V>> lookup(String key) {
+        return readRaw(key).map(raw -> raw == UNAVAILABLE ? CacheLookup.unavailable() : CacheLookup.decode(raw, codec));
+    }
+
+    // One GET whose reply the near tier may keep (see NearTier.beforeRead); UNAVAILABLE when Redis failed.
+    private Uni<String> readRaw(String key) {
+        NearTier.Ticket ticket = near.beforeRead(key);
         return guard.call(() -> values.get(key))
-                .map(raw -> CacheLookup.decode(raw, codec))
+                .onItemOrFailure()
+                .invoke((raw, failure) -> near.afterRead(ticket, failure == null ? raw : null))
                 .onFailure(RedisUnavailableException.class)
-                .recoverWithItem(CacheLookup.unavailable());
+                .recoverWithItem(UNAVAILABLE);
+    }
+
+    private <T> CacheLookup<T> nearHit(CacheLookup<T> lookup) {
+        if (lookup.kind() == CacheLookup.Kind.HIT) {
+            metrics.nearHit();
+        } else {
+            metrics.negativeHit();
+        }
+        return lookup;
     }
 
     // Without a fence (Redis failed while opening it) nothing is filled: the next read loads again.
@@ -371,22 +373,9 @@ public final class CacheAside<K, V> {
         }
         String payload = value.map(codec::encode).orElse(CacheLookup.ABSENT_MARKER);
         long ttlMillis = value.isPresent() ? ttl.nextMillis() : negativeTtl.nextMillis();
-        return fences.fill(key, miss.fence(), payload, ttlMillis).call(() -> signals.announce(key));
-    }
-
-    private Uni<Void> fillAll(List<K> ids, Map<K, V> loaded, Map<K, CacheLookup<V>> misses) {
-        List<FencedEntries.Fill> fills = new ArrayList<>(ids.size());
-        for (K id : ids) {
-            String fence = misses.get(id).fence();
-            if (fence == null) {
-                continue;
-            }
-            V value = loaded.get(id);
-            String payload = value == null ? CacheLookup.ABSENT_MARKER : codec.encode(value);
-            long ttlMillis = value == null ? negativeTtl.nextMillis() : ttl.nextMillis();
-            fills.add(new FencedEntries.Fill(keys.value(keyRenderer.apply(id)), fence, payload, ttlMillis));
-        }
-        return fences.fillAll(fills);
+        return fences.fill(key, miss.fence(), payload, ttlMillis)
+                .invoke(() -> near.drop(key))
+                .call(() -> signals.announce(key));
     }
 
     private Uni<Optional<V>> loadFromSource(K id) {

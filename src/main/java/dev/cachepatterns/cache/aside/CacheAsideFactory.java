@@ -2,6 +2,7 @@ package dev.cachepatterns.cache.aside;
 
 import java.util.function.Function;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.cachepatterns.cache.core.CacheInfrastructure;
@@ -13,9 +14,21 @@ import dev.cachepatterns.cache.core.Loader;
 public class CacheAsideFactory {
 
     private final CacheInfrastructure shared;
+    private final NearTiers nearTiers;
 
     public CacheAsideFactory(CacheInfrastructure shared) {
         this.shared = shared;
+        this.nearTiers = new NearTiers(
+                shared.redis().getRedis(),
+                shared.vertx(),
+                shared.registry(),
+                shared.multiKey().clustered());
+    }
+
+    /** Closes the near tiers' tracking connections. */
+    @PreDestroy
+    void stop() {
+        nearTiers.stopAll();
     }
 
     /**
@@ -29,6 +42,7 @@ public class CacheAsideFactory {
             Loader<K, V> loader,
             Function<K, String> keyRenderer) {
         return new CacheAside<>(
+                name,
                 settings,
                 shared.codec(type),
                 loader,
@@ -39,6 +53,7 @@ public class CacheAsideFactory {
                 shared.lock(),
                 shared.signals(),
                 shared.multiKey(),
-                new CacheMetrics(name, shared.registry()));
+                new CacheMetrics(name, shared.registry()),
+                nearTiers);
     }
 }

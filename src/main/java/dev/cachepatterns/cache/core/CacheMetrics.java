@@ -10,7 +10,10 @@ import dev.cachepatterns.cache.Internal;
 @Internal
 public final class CacheMetrics {
 
+    private final String cache;
+    private final MeterRegistry registry;
     private final Counter hits;
+    private volatile Counter nearHits;
     private final Counter misses;
     private final Counter negativeHits;
     private final Counter stale;
@@ -26,6 +29,8 @@ public final class CacheMetrics {
     private final Counter flushesOnTableChange;
 
     public CacheMetrics(String cache, MeterRegistry registry) {
+        this.cache = cache;
+        this.registry = registry;
         this.hits = gets(registry, cache, "hit");
         this.misses = gets(registry, cache, "miss");
         this.negativeHits = gets(registry, cache, "negative_hit");
@@ -87,6 +92,16 @@ public final class CacheMetrics {
 
     public void hit() {
         hits.increment();
+    }
+
+    /** A hit served by the near tier (registered on the first one, so caches without a near tier show none). */
+    public void nearHit() {
+        Counter counter = nearHits;
+        if (counter == null) {
+            counter = gets(registry, cache, "near_hit");
+            nearHits = counter;
+        }
+        counter.increment();
     }
 
     public void miss() {

@@ -49,6 +49,11 @@ public class MultiKeyCommands {
         this.clustered = "cluster".equalsIgnoreCase(clientType);
     }
 
+    /** Whether the client talks to a Redis Cluster ({@code quarkus.redis.client-type=cluster}). */
+    public boolean clustered() {
+        return clustered;
+    }
+
     /** The string value of each key (null when absent). Callers wrap it in {@link RedisGuard}. */
     public Uni<Map<String, String>> mget(List<String> keys) {
         if (!clustered) {

@@ -1,0 +1,55 @@
+package dev.cachepatterns.cache.aside;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The near tier's meters: {@code cache_near_invalidations_total{cache}}, {@code cache_near_flushes_total{cache,reason}}
+ * and {@code cache_near_entries{cache}}; its hits are {@code cache_gets_total{result="near_hit"}} ({@code
+ * CacheMetrics}).
+ */
+final class NearMetrics {
+
+    private final String cache;
+    private final MeterRegistry registry;
+    private final Counter invalidations;
+    private final Map<String, Counter> flushes = new ConcurrentHashMap<>();
+
+    NearMetrics(String cache, MeterRegistry registry, Supplier<Number> entries) {
+        this.cache = cache;
+        this.registry = registry;
+        this.invalidations = Counter.builder("cache.near.invalidations")
+                .description("Near-tier entries dropped because Redis reported their key changed")
+                .tag("cache", cache)
+                .register(registry);
+        Gauge.builder("cache.near.entries", entries)
+                .description("Entries held by the near tier (values, absent markers and reads in flight)")
+                .tag("cache", cache)
+                .register(registry);
+        for (NearTier.Flush reason : NearTier.Flush.values()) {
+            flush(reason);
+        }
+    }
+
+    void invalidated(int keys) {
+        invalidations.increment(keys);
+    }
+
+    void flushed(NearTier.Flush reason) {
+        flush(reason).increment();
+    }
+
+    private Counter flush(NearTier.Flush reason) {
+        return flushes.computeIfAbsent(
+                reason.label(),
+                label -> Counter.builder("cache.near.flushes")
+                        .description("Times the whole near tier was dropped, by reason")
+                        .tags("cache", cache, "reason", label)
+                        .register(registry));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.cachepatterns.cache.aside;
+
+import java.time.Duration;
+
+import io.smallrye.config.WithDefault;
+
+/**
+ * The near tier of one cache-aside cache ({@code cache.<name>.near.*}): hits served from this JVM, kept coherent by
+ * Redis invalidations ({@code docs/near-cache.md}). Off unless a cache's section switches it on.
+ */
+public interface NearSettings {
+
+    /** What a cache that does not declare a {@code near} section gets: no near tier. */
+    NearSettings OFF = new NearSettings() {
+        @Override
+        public boolean enabled() {
+            return false;
+        }
+
+        @Override
+        public int maxEntries() {
+            return 0;
+        }
+
+        @Override
+        public Duration maxTtl() {
+            return Duration.ZERO;
+        }
+
+        @Override
+        public Duration heartbeat() {
+            return Duration.ofSeconds(1);
+        }
+    };
+
+    /** Serve hits from this JVM. Needs a Redis that tracks keys (6.0+, RESP3); off by itself on a Redis Cluster. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Entries held at most (values and absent markers); the least valuable go first (Caffeine's W-TinyLFU). */
+    @WithDefault("100000")
+    int maxEntries();
+
+    /**
+     * Longest an entry is held, whatever happens; capped at the cache's TTL (and its negative TTL for absent markers).
+     * Coherence does not depend on it: it bounds what a lost invalidation could cost.
+     */
+    @WithDefault("1m")
+    Duration maxTtl();
+
+    /**
+     * How often the invalidation connection must answer a {@code ROLE}; one that does not answer within this long, or
+     * that answers from a replica, flushes the tier and reconnects.
+     */
+    @WithDefault("1s")
+    Duration heartbeat();
+}

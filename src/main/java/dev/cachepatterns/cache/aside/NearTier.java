@@ -1,0 +1,218 @@
+package dev.cachepatterns.cache.aside;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
+import dev.cachepatterns.cache.core.CacheLookup;
+
+/**
+ * The in-process tier of one cache-aside cache: what Redis answered for a key (the raw entry: a value or the absent
+ * marker), held in Caffeine, bounded by entries and by age, and dropped when Redis reports the key changed ({@link
+ * KeyTracking}).
+ *
+ * <p>The race the Redis documentation warns about (an invalidation that overtakes the reply of a read already sent) is
+ * closed with a placeholder: {@link #beforeRead} puts a {@link Pending} for the key before the read is sent, an
+ * invalidation or a flush removes it, and {@link #afterRead} stores the reply only in place of that same placeholder
+ * and only if no flush happened meanwhile (an epoch). A reply that lost the race is used for its own request and not
+ * kept. Entries are held only while the tier is live, i.e. while invalidations are known to arrive.
+ */
+final class NearTier {
+
+    /** Why the whole tier was dropped; the {@code reason} of {@code cache_near_flushes_total}. */
+    enum Flush {
+        CONNECTION_LOST("connection_lost"),
+        HEARTBEAT("heartbeat"),
+        FAILOVER("failover"),
+        RECONNECT("reconnect"),
+        FLUSHALL("flushall"),
+        GENERATION("generation");
+
+        private final String label;
+
+        Flush(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
+    /** A read's claim on a key, taken before the read is sent. */
+    record Ticket(String key, Pending pending) {
+        static final Ticket NONE = new Ticket(null, null);
+    }
+
+    /** The placeholder of a read in flight; identity matters, not content. */
+    static final class Pending {
+        private final long epoch;
+
+        private Pending(long epoch) {
+            this.epoch = epoch;
+        }
+    }
+
+    private static final Duration PENDING_AGE = Duration.ofSeconds(10);
+
+    private final Cache<String, Object> entries;
+    private final AtomicLong epoch = new AtomicLong();
+    private final String generationKey;
+    private final Runnable onGenerationChange;
+    private final NearMetrics metrics;
+    private volatile boolean live;
+
+    private NearTier(
+            Cache<String, Object> entries, String generationKey, Runnable onGenerationChange, NearMetrics metrics) {
+        this.entries = entries;
+        this.generationKey = generationKey;
+        this.onGenerationChange = onGenerationChange;
+        this.metrics = metrics;
+    }
+
+    /** A tier that never holds anything: the cache has none, or it is switched off. */
+    static NearTier off() {
+        return new NearTier(Caffeine.newBuilder().maximumSize(0).build(), null, () -> {}, null);
+    }
+
+    /**
+     * A tier of at most {@code maxEntries}, each held at most {@code valueAge} (absent markers {@code absentAge}). An
+     * invalidation of {@code generationKey} (the whole cache moved to new keys) flushes it and runs {@code
+     * onGenerationChange}.
+     */
+    static NearTier create(
+            String cache,
+            io.micrometer.core.instrument.MeterRegistry registry,
+            int maxEntries,
+            Duration valueAge,
+            Duration absentAge,
+            String generationKey,
+            Runnable onGenerationChange) {
+        Cache<String, Object> entries = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .expireAfter(new AgeByKind(valueAge, absentAge))
+                .build();
+        return new NearTier(
+                entries, generationKey, onGenerationChange, new NearMetrics(cache, registry, entries::estimatedSize));
+    }
+
+    boolean enabled() {
+        return metrics != null;
+    }
+
+    /** The raw entry held for {@code key} (a value's JSON or the absent marker), or null. */
+    String get(String key) {
+        if (!live) {
+            return null;
+        }
+        return entries.getIfPresent(key) instanceof String raw ? raw : null;
+    }
+
+    /** Claims {@code key} for a Redis read about to be sent; its reply goes to {@link #afterRead}. */
+    Ticket beforeRead(String key) {
+        if (!live) {
+            return Ticket.NONE;
+        }
+        Pending mine = new Pending(epoch.get());
+        Object held = entries.asMap().putIfAbsent(key, mine);
+        if (held == null) {
+            return new Ticket(key, mine);
+        }
+        // Another read of the key is in flight: either reply may fill it, and an invalidation voids both.
+        return held instanceof Pending theirs ? new Ticket(key, theirs) : Ticket.NONE;
+    }
+
+    /** The reply of the read that took {@code ticket}: kept only if nothing invalidated the key since. */
+    void afterRead(Ticket ticket, String raw) {
+        if (ticket.pending() == null) {
+            return;
+        }
+        boolean keep = raw != null
+                && !raw.startsWith(CacheLookup.FENCE_PREFIX)
+                && live
+                && epoch.get() == ticket.pending().epoch;
+        if (keep) {
+            entries.asMap().replace(ticket.key(), ticket.pending(), raw);
+        } else {
+            entries.asMap().remove(ticket.key(), ticket.pending());
+        }
+    }
+
+    /** Drops {@code key} at once: this instance changed it in Redis. */
+    void drop(String key) {
+        if (enabled()) {
+            entries.invalidate(key);
+        }
+    }
+
+    /** Redis reported these keys changed (any writer, an expiry, an eviction). */
+    void invalidated(Collection<String> keys) {
+        boolean generation = false;
+        for (String key : keys) {
+            entries.invalidate(key);
+            generation |= key.equals(generationKey);
+        }
+        metrics.invalidated(keys.size());
+        if (generation) {
+            flush(Flush.GENERATION);
+            onGenerationChange.run();
+        }
+    }
+
+    /** Drops everything, including reads in flight, and counts why. */
+    void flush(Flush reason) {
+        epoch.incrementAndGet();
+        entries.invalidateAll();
+        if (metrics != null) {
+            metrics.flushed(reason);
+        }
+    }
+
+    /** Invalidations arrive from now on: start holding entries (after dropping anything from before). */
+    void goLive() {
+        epoch.incrementAndGet();
+        entries.invalidateAll();
+        live = true;
+    }
+
+    /** Invalidations may be missed from now on: hold nothing and drop what is held. */
+    void goDark(Flush reason) {
+        live = false;
+        flush(reason);
+    }
+
+    boolean live() {
+        return live;
+    }
+
+    long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+
+    private record AgeByKind(Duration valueAge, Duration absentAge) implements Expiry<String, Object> {
+
+        @Override
+        public long expireAfterCreate(String key, Object entry, long now) {
+            Duration age = entry instanceof Pending
+                    ? PENDING_AGE
+                    : CacheLookup.ABSENT_MARKER.equals(entry) ? absentAge : valueAge;
+            return age.toNanos();
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, Object entry, long now, long currentDuration) {
+            // A placeholder replaced by its reply starts the entry's age.
+            return expireAfterCreate(key, entry, now);
+        }
+
+        @Override
+        public long expireAfterRead(String key, Object entry, long now, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.cachepatterns.cache.aside;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the near tier of each cache-aside cache whose settings ask for one, each with its own tracking connection
+ * ({@link KeyTracking}), and stops them at shutdown. On a Redis Cluster the near tier stays off: a BCAST tracking
+ * connection sees only the writes of the node it is connected to, and one per master is not built here
+ * ({@code docs/near-cache.md}).
+ */
+final class NearTiers {
+
+    private static final Logger LOG = Logger.getLogger(NearTiers.class);
+
+    private final Redis redis;
+    private final Vertx vertx;
+    private final MeterRegistry registry;
+    private final boolean clustered;
+    private final List<KeyTracking> started = new CopyOnWriteArrayList<>();
+
+    NearTiers(Redis redis, Vertx vertx, MeterRegistry registry, boolean clustered) {
+        this.redis = redis;
+        this.vertx = vertx;
+        this.registry = registry;
+        this.clustered = clustered;
+    }
+
+    /** The near tier of cache {@code name}: live once its tracking connection is up, or off for good. */
+    NearTier open(String name, CacheAsideSettings settings, String generationKey, Runnable onGenerationChange) {
+        NearSettings near = settings.near();
+        if (!settings.enabled() || !near.enabled()) {
+            return NearTier.off();
+        }
+        if (clustered) {
+            LOG.infof(
+                    "near tier of %s is off: on a Redis Cluster, key tracking would be needed on every master"
+                            + " (docs/near-cache.md)",
+                    name);
+            return NearTier.off();
+        }
+        NearTier tier = NearTier.create(
+                name,
+                registry,
+                near.maxEntries(),
+                shorter(near.maxTtl(), settings.ttl()),
+                shorter(near.maxTtl(), settings.negativeTtl()),
+                generationKey,
+                onGenerationChange);
+        KeyTracking tracking = new KeyTracking(name, settings.keyPrefix(), redis, vertx, near.heartbeat(), tier);
+        started.add(tracking);
+        tracking.start();
+        return tier;
+    }
+
+    void stopAll() {
+        started.forEach(KeyTracking::stop);
+        started.clear();
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}
