@@ -72,6 +72,10 @@ class ClusterStrategiesTest {
         given().get("/dashboard/stats").then().statusCode(200).body("redisCircuit", equalTo("closed"));
         // INFO would reach a random node per poll: the redis_* INFO meters stay off on a cluster.
         assertThat(registry.find("redis.memory.used").gauge()).isNull();
+        // Asked for (RedisClusterProfile), the users' near tier turned itself off: BCAST tracking sees one node only.
+        assertThat(registry.find("cache.near.entries").gauges()).isEmpty();
+        assertThat(registry.find("cache.gets").tag("result", "near_hit").counters())
+                .isEmpty();
     }
 
     @TestFactory

@@ -19,7 +19,14 @@ public class RedisClusterProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         // The shared 2-core machine is often overloaded; a slow reply should not look like an outage here.
-        return Map.of("cache.redis.timeout", "1s", "write-behind.posts.flush-interval", "0.2s");
+        // The users' near tier asked for: on a cluster it must stay off by itself (ClusterStrategiesTest checks).
+        return Map.of(
+                "cache.redis.timeout",
+                "1s",
+                "write-behind.posts.flush-interval",
+                "0.2s",
+                "cache.users.near.enabled",
+                "true");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cachepatterns.support;
 
 import java.util.List;
+import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
@@ -10,6 +11,12 @@ public class SentinelProfile implements QuarkusTestProfile {
     @Override
     public String getConfigProfile() {
         return "test,sentinel";
+    }
+
+    // The users' near tier on, so a fail-over is seen to flush it (its tracking connection dies with the old primary).
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("cache.users.near.enabled", "true");
     }
 
     @Override

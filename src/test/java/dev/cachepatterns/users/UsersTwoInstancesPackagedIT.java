@@ -100,6 +100,73 @@ class UsersTwoInstancesPackagedIT {
                 .isEqualTo(1.0);
     }
 
+    /**
+     * The near tier across instances: B serves a user from its JVM; A acknowledges a PUT of it; from the moment B
+     * answers the new value, B never answers the old one again. The delay between A's acknowledgement and B's first new
+     * answer (Redis' invalidation push plus one HTTP round trip) is printed as p50/p99/max.
+     */
+    @Test
+    void aPutAcknowledgedByOneInstanceIsNotFollowedByAnOldValueFromTheOther() {
+        long id = createUser("Near");
+        String path = "/users/" + id;
+        double nearHitsBefore = nearHits(b);
+        for (int i = 0; i < 5; i++) {
+            assertThat(send(b, "GET", path).statusCode()).isEqualTo(200);
+        }
+        assertThat(nearHits(b)).as("B serves the user from its near tier").isGreaterThan(nearHitsBefore);
+
+        int rounds = 200;
+        List<Long> delaysMicros = new ArrayList<>();
+        List<Long> roundTripsMicros = new ArrayList<>();
+        int oldAfterNew = 0;
+        int oldAfterAck = 0;
+        for (int round = 1; round <= rounds; round++) {
+            String name = "Near v" + round;
+            String body = "{\"name\":\"" + name + "\",\"email\":\"near-" + id
+                    + "@example.com\",\"avatarUrl\":\"https://img.example.com/a.png\"}";
+            assertThat(send(a, "PUT", path, body).statusCode()).isEqualTo(200);
+            long acknowledged = System.nanoTime();
+            while (!send(b, "GET", path).body().contains("\"" + name + "\"")) {
+                oldAfterAck++;
+                assertThat(System.nanoTime() - acknowledged)
+                        .as("B still answers the old value")
+                        .isLessThan(Duration.ofSeconds(5).toNanos());
+            }
+            delaysMicros.add((System.nanoTime() - acknowledged) / 1000);
+            for (int check = 0; check < 3; check++) {
+                long sent = System.nanoTime();
+                boolean fresh = send(b, "GET", path).body().contains("\"" + name + "\"");
+                roundTripsMicros.add((System.nanoTime() - sent) / 1000);
+                if (!fresh) {
+                    oldAfterNew++;
+                }
+            }
+        }
+        delaysMicros.sort(Long::compare);
+        roundTripsMicros.sort(Long::compare);
+        System.out.printf(
+                "two instances, near tier: %d PUTs on A, delay until B answers the new value p50=%.2f ms p99=%.2f ms"
+                        + " max=%.2f ms (one GET of B takes p50=%.2f ms); %d answers from B were old after A's"
+                        + " acknowledgement, near hits on B %.0f%n",
+                rounds,
+                delaysMicros.get(rounds / 2) / 1000.0,
+                delaysMicros.get(rounds * 99 / 100 - 1) / 1000.0,
+                delaysMicros.get(rounds - 1) / 1000.0,
+                roundTripsMicros.get(roundTripsMicros.size() / 2) / 1000.0,
+                oldAfterAck,
+                nearHits(b) - nearHitsBefore);
+        assertThat(oldAfterNew)
+                .as("old answers from B after it had answered the new value")
+                .isZero();
+        assertThat(nearHits(b) - nearHitsBefore)
+                .as("B kept serving from its near tier")
+                .isGreaterThan(rounds);
+    }
+
+    private static double nearHits(PackagedApp app) {
+        return app.metric("cache_gets_total", "cache=\"users\"", "result=\"near_hit\"");
+    }
+
     private long createUser(String name) {
         String body = "{\"name\":\"" + name + "\",\"email\":\"" + name.toLowerCase() + "-" + UUID.randomUUID()
                 + "@example.com\",\"avatarUrl\":\"https://img.example.com/a.png\"}";
