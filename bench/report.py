@@ -143,6 +143,7 @@ if lat_rows:
                  "maximum of the same generator run closed-loop (32 connections; LATENCY_MAX when given).\n")
     p99 = med("users-latency", "rate-50", "p99_ms")
     target("hit p99 at 50 % of max", f"{fmt(p99, 2)} ms", "≤ 2 ms", p99 is not None and p99 <= 2)
+    target("hit p99 at 50 % of max, near tier on", f"{fmt(p99, 2)} ms", "≤ 1 ms", p99 is not None and p99 <= 1)
 
 wt, un = med("inventory-put", "write-through", "rps"), med("inventory-put", "uncached", "rps")
 if wt:
@@ -270,6 +271,29 @@ if runs("startup", "cached", "first_request_ms"):
             ["resident set when idle (MB)", spread("startup", "cached", "idle_rss_mb")],
         ],
     )
+
+near, redis_only, near_ceiling = (med("near", v, "rps") for v in ("near", "redis-only", "ceiling"))
+if near:
+    table(
+        "Near tier: GET /users/{id}, all cached, same load alternating between the service and an instance without it",
+        ["instance", "req/s median (min–max)", "p50 ms", "p99 ms", "ratio to Redis-only"],
+        [
+            ["near tier on (as shipped)", spread("near", "near", "rps"), fmt(med("near", "near", "p50_ms"), 2),
+             fmt(med("near", "near", "p99_ms"), 2), f"{fmt(ratio(near, redis_only), 2)}×"],
+            ["cache.users.near.enabled=false (a Redis GET per hit)", spread("near", "redis-only", "rps"),
+             fmt(med("near", "redis-only", "p50_ms"), 2), fmt(med("near", "redis-only", "p99_ms"), 2), "1"],
+            ["/q/health/live (no I/O ceiling)", spread("near", "ceiling", "rps"), fmt(med("near", "ceiling", "p50_ms"), 2),
+             fmt(med("near", "ceiling", "p99_ms"), 2), f"{fmt(ratio(near_ceiling, redis_only), 2)}×"],
+        ],
+    )
+    lines.append(f"Entries in the near tier: {fmt(med('near', 'near', 'near_entries'))}; share of the measured requests "
+                 f"answered by it: {fmt((med('near', 'near', 'near_hit_share') or 0) * 100, 1)} %; largest resident "
+                 f"set under this load: {fmt(max(runs('near', 'near', 'rss_max_mb') or [0]))} MB.\n")
+    target("near tier on / off", f"{fmt(ratio(near, redis_only), 2)}×", "≥ 2.0×", (ratio(near, redis_only) or 0) >= 2.0)
+    target("near tier / no-I/O ceiling", f"{fmt(ratio(near, near_ceiling), 2)}×", "≥ 0.7×",
+           (ratio(near, near_ceiling) or 0) >= 0.7)
+    near_rss = max(runs("near", "near", "rss_max_mb") or [0])
+    target("RSS with 100k users in the near tier", f"{fmt(near_rss)} MB", "≤ 300 MB", 0 < near_rss <= 300)
 
 with_buckets, without = med("histograms", "buckets", "rps"), med("histograms", "no-buckets", "rps")
 if with_buckets:

@@ -4,7 +4,7 @@
 # warms up, and runs every scenario RUNS times. Each figure is compared with a baseline measured in the same run:
 # the cache bypassed, the synchronous write, the Postgres aggregate, and /q/health/live as the no-I/O ceiling.
 #
-# Usage: bench/run.sh [scenario ...]     scenarios: users zipf stampede latency inventory posts leaderboards bulk
+# Usage: bench/run.sh [scenario ...]     scenarios: users near zipf stampede latency inventory posts leaderboards bulk
 #                                                   startup histograms (default: all, in that order)
 # Env:   RUNS=3 DURATION=10s CONNECTIONS=32 THREADS=2 SCALE=1 (0.1 for a quick smoke run)
 #        BENCH_JAVA_OPTS (default: -Xms64m -Xmx192m -XX:+UseParallelGC), REBUILD=1 to rebuild the jar
@@ -31,7 +31,7 @@ CACHED_2=18082     # a second instance on the same Redis and Postgres (stampede 
 BASELINE=18091     # caches off, synchronous write-behind: every request goes to Postgres
 WRK=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 30s)
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(users zipf stampede latency inventory posts leaderboards bulk startup histograms)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(users near zipf stampede latency inventory posts leaderboards bulk startup histograms)
 
 mkdir -p "$OUT"
 trap stop_apps EXIT
@@ -77,7 +77,7 @@ warm_users() {
 }
 
 # Reads answered by Redis (hits, including "absent" markers) and reads that were not (misses and fallbacks).
-users_hits() { metric "$1" cache_gets_total 'cache="users".*result="(hit|negative_hit)"'; }
+users_hits() { metric "$1" cache_gets_total 'cache="users".*result="(near_hit|hit|negative_hit)"'; }
 users_misses() {
   echo $(($(metric "$1" cache_gets_total 'cache="users".*result="miss"') + $(metric "$1" cache_fallbacks_total 'cache="users"')))
 }
@@ -396,6 +396,39 @@ scenario_startup() {
     wait "$pid" 2>/dev/null || true
     log "startup run $run: first answer after $ms ms"
   done
+}
+
+# The near tier: the same cache-hit load on the service as configured (near tier on for users) and on an instance
+# started with cache.users.near.enabled=false (every hit a Redis GET), alternating, next to the no-I/O ceiling; the
+# resident set with all users in the near tier.
+scenario_near() {
+  local port=18094
+  log "near: cache hits from the JVM, from Redis, and the no-I/O ceiling"
+  start_app redis-only "$port" CACHE_USERS_NEAR_ENABLED=false
+  warm_users "$CACHED"
+  # Every user read twice on the service, so the near tier holds them all, and both JVMs warmed until the JIT settles.
+  for _ in 1 2; do
+    for p in "$CACHED" "$port"; do
+      wrk -t"$THREADS" -c"$CONNECTIONS" -d"${NEAR_WARMUP:-15s}" -s bench/wrk/random-user.lua "http://127.0.0.1:$p" >/dev/null
+    done
+  done
+  record near near 0 near_entries "$(metric "$CACHED" cache_near_entries 'cache="users"')"
+  for run in $(seq 1 "$RUNS"); do
+    local rss_file="$OUT/rss-near-$run.txt" near0
+    near0=$(metric "$CACHED" cache_gets_total 'cache="users".*result="near_hit"')
+    : >"$rss_file"
+    sample_rss "${APP_PID_OF[cached]}" "$rss_file" &
+    local sampler=$!
+    wrk_run near near "$run" "${WRK[@]}" -s bench/wrk/random-user.lua "http://127.0.0.1:$CACHED"
+    kill "$sampler" 2>/dev/null || true
+    record near near "$run" rss_max_mb "$(sort -n "$rss_file" | tail -1)"
+    record near near "$run" near_hit_share \
+      "$(awk -v h="$(($(metric "$CACHED" cache_gets_total 'cache="users".*result="near_hit"') - near0))" -v n="$LAST_REQUESTS" \
+        'BEGIN { printf "%.4f", h / n }')"
+    wrk_run near redis-only "$run" "${WRK[@]}" -s bench/wrk/random-user.lua "http://127.0.0.1:$port"
+    wrk_run near ceiling "$run" "${WRK[@]}" "http://127.0.0.1:$(mgmt_port "$CACHED")/q/health/live"
+  done
+  stop_app redis-only
 }
 
 # What the latency buckets cost on the hit path: the same cache-hit load on the service as configured and on an
