@@ -14,7 +14,9 @@
  *       over a {@link dev.cachepatterns.cache.core.Loader}</td>
  *     <td>writes invalidate (and re-warm); fills are fenced, so a racing reader cannot cache the old value after an
  *       invalidation; writes that bypass the service arrive by Postgres NOTIFY ({@link
- *       dev.cachepatterns.cache.aside.SourceInvalidations}), a listener gap drops the whole cache in O(1)</td>
+ *       dev.cachepatterns.cache.aside.SourceInvalidations}), a listener gap drops the whole cache in O(1); an
+ *       optional near tier in the JVM ({@code cache.<name>.near.*}) is dropped by Redis' invalidation pushes and
+ *       bypassed whenever they may be missed ({@code docs/near-cache.md})</td>
  *     <td>reads are served by the loader (fallback), invalidations are counted and left to the TTL</td>
  *     <td>{@code docs/cache-aside.md}</td>
  *   </tr>

@@ -38,8 +38,9 @@ final class KeyTracking {
     private volatile RedisConnection current;
     private volatile boolean stopped;
     private volatile boolean everLive;
+    private volatile boolean warned;
     private long timer = -1;
-    private Duration backoff = Duration.ofMillis(100);
+    private volatile Duration backoff = Duration.ofMillis(100);
 
     KeyTracking(String name, String prefix, Redis redis, Vertx vertx, Duration heartbeat, NearTier tier) {
         this.name = name;
@@ -79,7 +80,13 @@ final class KeyTracking {
                 .fail()
                 .subscribe()
                 .with(this::tracking, failure -> {
-                    LOG.debugf("near tier of %s: cannot start tracking: %s", name, failure.toString());
+                    // Once at WARN (e.g. a Redis user without CLIENT TRACKING), then quietly: Redis may just be down.
+                    if (!warned) {
+                        warned = true;
+                        LOG.warnf("near tier of %s: cannot start key tracking, reads go to Redis: %s", name, failure);
+                    } else {
+                        LOG.debugf("near tier of %s: cannot start key tracking: %s", name, failure);
+                    }
                     retryLater();
                 });
     }
