@@ -9,9 +9,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -119,46 +120,56 @@ public final class TcpProxy implements AutoCloseable {
         pipe(upstream, client);
     }
 
-    private record Chunk(byte[] bytes, long readAt) {}
+    /** Bytes read from one side, to be written to the other at {@code due} (System.nanoTime()); FIFO on ties. */
+    private record Chunk(byte[] bytes, long due, long sequence) implements Delayed {
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(due - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
 
-    private static final Chunk END = new Chunk(new byte[0], 0);
+        @Override
+        public int compareTo(Delayed other) {
+            Chunk that = (Chunk) other;
+            int byDue = Long.compare(due, that.due);
+            return byDue != 0 ? byDue : Long.compare(sequence, that.sequence);
+        }
+    }
 
+    // The delay queue hands each chunk to the writer when it is due: the added latency without sleeping.
     private void pipe(Socket from, Socket to) {
-        BlockingQueue<Chunk> line = new LinkedBlockingQueue<>();
+        DelayQueue<Chunk> line = new DelayQueue<>();
         daemon("read", () -> {
             byte[] buffer = new byte[16 * 1024];
+            long previousDue = 0;
+            long sequence = 0;
             try (InputStream in = from.getInputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
-                    line.add(new Chunk(Arrays.copyOf(buffer, read), System.nanoTime()));
-                }
-            } catch (IOException ignored) {
-                // The connection was closed or reset.
-            }
-            line.add(END);
-        });
-        daemon("write", () -> {
-            try (OutputStream out = to.getOutputStream()) {
-                long previousDue = 0;
-                while (true) {
-                    Chunk chunk = line.take();
-                    if (chunk == END) {
-                        break;
-                    }
-                    awaitForwarding();
                     long jitter = jitterNanos;
-                    long due = chunk.readAt()
+                    long due = System.nanoTime()
                             + latencyNanos
                             + (jitter > 0
                                     ? java.util.concurrent.ThreadLocalRandom.current()
                                             .nextLong(jitter)
                                     : 0);
+                    // Never reordered: a chunk is due no earlier than the one before it.
                     due = Math.max(due, previousDue);
                     previousDue = due;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    line.add(new Chunk(Arrays.copyOf(buffer, read), due, sequence++));
+                }
+            } catch (IOException ignored) {
+                // The connection was closed or reset.
+            }
+            line.add(new Chunk(null, previousDue, sequence));
+        });
+        daemon("write", () -> {
+            try (OutputStream out = to.getOutputStream()) {
+                while (true) {
+                    Chunk chunk = line.take();
+                    if (chunk.bytes() == null) {
+                        break;
                     }
+                    awaitForwarding();
                     out.write(chunk.bytes());
                     out.flush();
                 }
