@@ -1,6 +1,7 @@
 package dev.cachepatterns.cache.redis;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -24,8 +25,6 @@ final class Admission {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
-
-    private static final int MAX_EXTENSIONS = 3;
 
     Admission(int maxInFlight, int maxQueued, long queueTimeoutMillis, Vertx vertx, ProcessStalls stalls) {
         this.maxInFlight = Math.max(1, maxInFlight);
@@ -69,7 +68,7 @@ final class Admission {
 
     /**
      * A wait that ran out while this process stalled (see {@link ProcessStalls}) waited for CPU, not for Redis: it is
-     * extended, at most {@link #MAX_EXTENSIONS} times, so a starved start keeps its calls on Redis; a full queue still
+     * extended, at most {@link ProcessStalls#MAX_EXTENSIONS} times, so a starved start keeps its calls on Redis; a full queue still
      * refuses at once, which keeps a storm's overflow fast.
      */
     private void armQueueTimer(Waiter waiter, Consumer<RedisCongestedException> refused, int extensions) {
@@ -78,8 +77,8 @@ final class Admission {
             if (waiter.claimed.get()) {
                 return;
             }
-            boolean late = System.nanoTime() - armedAt > 3 * queueTimeoutMillis * 1_000_000 / 2;
-            if ((late || stalls.stalledSince(armedAt)) && extensions < MAX_EXTENSIONS) {
+            long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(queueTimeoutMillis);
+            if (stalls.excuse(armedAt, timeoutNanos, System.nanoTime()) && extensions < ProcessStalls.MAX_EXTENSIONS) {
                 armQueueTimer(waiter, refused, extensions + 1);
                 return;
             }

@@ -109,31 +109,26 @@ final class GuardedCall<T> {
                         });
     }
 
-    /** A call waits at most this many extra time-outs for a process that keeps stalling. */
-    private static final int MAX_EXTENSIONS = 3;
-
     // A Vert.x timer rather than Mutiny's ifNoItem(): it runs on the event loop, with no hop to a shared scheduler
     // thread on every cache read.
     private void arm(int extensions) {
         long armedAt = System.nanoTime();
-        long deadline = armedAt + TimeUnit.MILLISECONDS.toNanos(shared.timeoutMillis());
-        timer = shared.vertx().setTimer(shared.timeoutMillis(), id -> expired(armedAt, deadline, extensions));
+        timer = shared.vertx().setTimer(shared.timeoutMillis(), id -> expired(armedAt, extensions));
     }
 
     /**
      * A time-out while this process was not running on time (this timer fired far past its deadline, or any event loop
      * ran late since it was armed) is no evidence against Redis: the reply may be waiting unread in a socket. Such a
-     * call gets another time-out, up to {@link #MAX_EXTENSIONS}; then the expiry counts as a Redis failure whatever
+     * call gets another time-out, up to {@link ProcessStalls#MAX_EXTENSIONS}; then the expiry counts as a Redis failure whatever
      * the cause, so a hung Redis still opens the circuit on a busy machine.
      */
-    private void expired(long armedAt, long deadline, int extensions) {
+    private void expired(long armedAt, int extensions) {
         if (settled.get()) {
             return;
         }
         long now = System.nanoTime();
-        boolean stalled = now - deadline > TimeUnit.MILLISECONDS.toNanos(shared.timeoutMillis()) / 2
-                || shared.stalls().stalledSince(armedAt);
-        if (stalled && extensions < MAX_EXTENSIONS) {
+        boolean stalled = shared.stalls().excuse(armedAt, TimeUnit.MILLISECONDS.toNanos(shared.timeoutMillis()), now);
+        if (stalled && extensions < ProcessStalls.MAX_EXTENSIONS) {
             shared.forgiven().increment();
             arm(extensions + 1);
             return;

@@ -47,6 +47,18 @@ final class ProcessStalls {
         }
     }
 
+    /** A wait extended for a stalling process gets at most this many extra time-outs (then it counts). */
+    static final int MAX_EXTENSIONS = 3;
+
+    /**
+     * The rule every time-out of the cache layer follows: a timer armed at {@code armedAt} for {@code timeoutNanos}
+     * that fires at {@code now} is no evidence against what it waited for when it fired more than half its time-out
+     * late, or when any event loop ran late since it was armed: the process was not running on time.
+     */
+    boolean excuse(long armedAt, long timeoutNanos, long now) {
+        return now - armedAt - timeoutNanos > timeoutNanos / 2 || stalledSince(armedAt);
+    }
+
     /** Whether an event loop ran late since {@code nanoTime} (a {@link System#nanoTime()} reading), or is late now. */
     boolean stalledSince(long nanoTime) {
         long last = lastStallAt.get();
