@@ -82,11 +82,7 @@ class NearTierTrackingTest {
     @Test
     void anEntryThatExpiresInRedisIsDroppedToo() {
         Near under = Near.create(factory, pool);
-        TestRow row = under.rows.insert("Short-lived");
-        awaitLive(under);
-        under.get(row.id());
-        under.get(row.id());
-        assertThat(entries(under)).isEqualTo(1);
+        TestRow row = heldInTheTier(under, "Short-lived");
 
         redis.key().pexpire(under.key(row.id()), 50);
 
@@ -144,11 +140,7 @@ class NearTierTrackingTest {
     @Test
     void aDroppedInvalidationConnectionFlushesTheTierAndItComesBack() {
         Near under = Near.create(factory, pool);
-        TestRow row = under.rows.insert("Kept");
-        awaitLive(under);
-        under.get(row.id());
-        under.get(row.id());
-        assertThat(entries(under)).isEqualTo(1);
+        TestRow row = heldInTheTier(under, "Kept");
 
         killTrackingConnection(under);
 
@@ -166,11 +158,7 @@ class NearTierTrackingTest {
     @Test
     void aSilentInvalidationConnectionFlushesTheTierWithinAHeartbeat() {
         Near under = Near.create(factory, pool);
-        TestRow row = under.rows.insert("Paused");
-        awaitLive(under);
-        under.get(row.id());
-        under.get(row.id());
-        assertThat(entries(under)).isEqualTo(1);
+        TestRow row = heldInTheTier(under, "Paused");
 
         // Redis stops answering everyone for 2 s: the ROLE heartbeat (every 300 ms) times out.
         redis.execute("CLIENT", "PAUSE", "2000", "ALL");
@@ -178,6 +166,16 @@ class NearTierTrackingTest {
         Awaitility.await().atMost(WAIT).until(() -> flushes(under, "heartbeat") >= 1);
         assertThat(entries(under)).isZero();
         Awaitility.await().atMost(WAIT).until(() -> flushes(under, "reconnect") >= 1);
+    }
+
+    /** A new row, read twice (loaded, then a Redis hit), so the near tier holds it. */
+    private TestRow heldInTheTier(Near under, String name) {
+        TestRow row = under.rows.insert(name);
+        awaitLive(under);
+        under.get(row.id());
+        under.get(row.id());
+        assertThat(entries(under)).isEqualTo(1);
+        return row;
     }
 
     private void awaitLive(Near under) {
