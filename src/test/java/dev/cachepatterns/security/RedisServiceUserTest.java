@@ -88,6 +88,12 @@ class RedisServiceUserTest {
         for (String cache : Examples.caches()) {
             assertThat(metrics.gets(cache, "hit")).as("hits of %s", cache).isGreaterThan(hits.get(cache));
         }
+        if (Examples.caches().contains("users")) {
+            // The near tier went live, so key tracking was allowed (SecureRedisProfile switches it on).
+            assertThat(metrics.gets("users", "near_hit"))
+                    .as("near hits of users")
+                    .isPositive();
+        }
 
         // INFO is allowed: the Redis server meters are sampled.
         Awaitility.await()

@@ -21,7 +21,9 @@ public class SecureRedisProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         // TLS handshakes of a cold JVM on the busy 2-core machine can take longer than the 250 ms default: a slow
         // reply should not look like an outage here.
-        return Map.of("cache.redis.timeout", "1s");
+        // The users' near tier on: its tracking connection (HELLO, CLIENT SETNAME/TRACKING, ROLE, SUBSCRIBE to its own
+        // channel) must be allowed by the ACL too.
+        return Map.of("cache.redis.timeout", "1s", "cache.users.near.enabled", "true");
     }
 
     @Override

@@ -2,8 +2,10 @@ package dev.cachepatterns.cache.aside;
 
 import java.util.function.Function;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.runtime.ShutdownEvent;
 
 import dev.cachepatterns.cache.core.CacheInfrastructure;
 import dev.cachepatterns.cache.core.CacheMetrics;
@@ -25,9 +27,9 @@ public class CacheAsideFactory {
                 shared.multiKey().clustered());
     }
 
-    /** Closes the near tiers' tracking connections. */
-    @PreDestroy
-    void stop() {
+    // At the start of shutdown, before the Redis client closes under the tracking connections (that would read as
+    // a lost connection and start reconnecting).
+    void stop(@Observes ShutdownEvent shutdown) {
         nearTiers.stopAll();
     }
 
