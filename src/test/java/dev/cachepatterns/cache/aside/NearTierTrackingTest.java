@@ -93,6 +93,23 @@ class NearTierTrackingTest {
     }
 
     @Test
+    void aFlushOfAnyDatabaseFlushesTheTier() {
+        Near under = Near.create(factory, pool);
+        heldInTheTier(under, "Flushed");
+        double before = flushes(under, "flushall");
+
+        // Redis reports FLUSHALL/FLUSHDB to every tracking client as "everything changed", whatever the database: an
+        // empty database of its own flushes the tier without touching what the other tests keep in database 0.
+        redis.withConnection(connection -> {
+            connection.execute("SELECT", "15");
+            connection.execute("FLUSHDB");
+        });
+
+        Awaitility.await().atMost(WAIT).until(() -> flushes(under, "flushall") > before);
+        assertThat(entries(under)).isZero();
+    }
+
+    @Test
     void absentMarkersAreHeldAndDroppedWhenTheRowAppears() {
         Near under = Near.create(factory, pool);
         awaitLive(under);
