@@ -177,11 +177,14 @@ public class PostResource {
         return counted(request, key -> posts.increment(valid, PostRepository.LIKES, key));
     }
 
-    /** Durable: the key's UUID is the increment's accept id, which the write-behind ledger applies once. */
+    /**
+     * Durable in write-behind mode: the key's UUID is the increment's accept id, which the write-behind ledger applies
+     * once. The synchronous baseline mode has no ledger, so there a keyed view is refused while Redis cannot be asked.
+     */
     private Uni<Response> counted(
             HttpServerRequest request, Function<Optional<IdempotencyKey>, Uni<Engagement>> increment) {
         return idempotency.run(
-                IdempotentCall.of(request, null, true),
+                IdempotentCall.of(request, null, posts.incrementsLedgered()),
                 key -> increment
                         .apply(key)
                         .map(counts -> Response.accepted(counts).build()));

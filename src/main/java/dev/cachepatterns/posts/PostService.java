@@ -82,9 +82,17 @@ public class PostService {
     }
 
     /**
+     * Whether a view or like is applied through the write-behind ledger, which applies one accept id once: true in
+     * write-behind mode (the synchronous fallback records the id too), false in the synchronous baseline mode.
+     */
+    public boolean incrementsLedgered() {
+        return config.mode() == PostsWriteBehindConfig.Mode.WRITE_BEHIND;
+    }
+
+    /**
      * As {@link #increment(String, String)}; with {@code key} the increment's accept id is the key's UUID, so the
      * write-behind ledger applies a retried view once even when its stored outcome was lost. (The synchronous baseline
-     * mode has no ledger: there only the stored outcome guards a retry.)
+     * mode has no ledger: there only the stored outcome guards a retry, see {@link #incrementsLedgered}.)
      */
     public Uni<Engagement> increment(String slug, String field, Optional<IdempotencyKey> key) {
         if (config.mode() == PostsWriteBehindConfig.Mode.SYNCHRONOUS) {
