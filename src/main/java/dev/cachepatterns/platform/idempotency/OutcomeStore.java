@@ -8,9 +8,11 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import org.jboss.logging.Logger;
@@ -39,7 +41,9 @@ class OutcomeStore {
         record Unavailable() implements Claim {}
     }
 
-    /** A key's entry: {@code outcome} is null while the attempt {@code owner} runs. */
+    /** A key's entry: {@code outcome} is null while the attempt {@code owner} runs. Stored as JSON in Redis. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     record Entry(String fingerprint, String owner, Outcome outcome) {
         boolean pending() {
             return outcome == null;
