@@ -35,7 +35,8 @@
  *       ({@link dev.cachepatterns.cache.writebehind.WriteBehindFactory}) over a
  *       {@link dev.cachepatterns.cache.writebehind.WriteBehindSink}</td>
  *     <td>increments acknowledged once durable in Redis, applied to the database in batches exactly once (ledger
- *       table); readers add the pending deltas</td>
+ *       table; increments accepted twice with one caller-given accept id are applied once); readers add the pending
+ *       deltas</td>
  *     <td>increments are committed to the database synchronously</td>
  *     <td>{@code docs/write-behind.md}</td>
  *   </tr>

@@ -4,15 +4,18 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -23,6 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.cachepatterns.cache.writethrough.Written;
+import dev.cachepatterns.platform.idempotency.Idempotency;
+import dev.cachepatterns.platform.idempotency.IdempotentCall;
 
 /**
  * Inventory API (write-through). Thin: validates input, the service picks the strategy. Writes answer with a {@code
@@ -39,9 +44,11 @@ public class InventoryResource {
     static final String SKU_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
 
     private final InventoryService inventory;
+    private final Idempotency idempotency;
 
-    public InventoryResource(InventoryService inventory) {
+    public InventoryResource(InventoryService inventory, Idempotency idempotency) {
         this.inventory = inventory;
+        this.idempotency = idempotency;
     }
 
     @GET
@@ -131,8 +138,15 @@ public class InventoryResource {
                             schema = @Schema(type = SchemaType.STRING, pattern = SKU_PATTERN, example = "SKU-1"))
                     @PathParam("sku")
                     String sku,
+            // Declares the header in the OpenAPI document; Idempotency reads it from the request.
+            @HeaderParam(Idempotency.HEADER) String idempotencyKey,
+            @Context HttpServerRequest request,
             @Valid @NotNull ReservationInput input) {
-        return inventory.reserve(Skus.valid(sku), input.quantity()).map(InventoryResource::answer);
+        String valid = Skus.valid(sku);
+        // Durable: the key is recorded in the reservation's transaction, so it may run while Redis is unavailable.
+        return idempotency.run(
+                IdempotentCall.of(request, input, true),
+                key -> inventory.reserve(valid, input.quantity(), key).map(InventoryResource::answer));
     }
 
     private static Response answer(Written<InventoryItem> written) {

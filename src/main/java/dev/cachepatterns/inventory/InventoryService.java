@@ -10,6 +10,7 @@ import dev.cachepatterns.cache.writethrough.WriteThrough;
 import dev.cachepatterns.cache.writethrough.WriteThroughFactory;
 import dev.cachepatterns.cache.writethrough.Written;
 import dev.cachepatterns.platform.ProblemException;
+import dev.cachepatterns.platform.idempotency.IdempotencyKey;
 
 /**
  * Inventory on write-through: a stale stock count would oversell, so every write commits to Postgres and then updates
@@ -36,9 +37,12 @@ public class InventoryService {
         return cache.write(sku, repository.upsert(sku, input));
     }
 
-    /** The item after taking {@code quantity} units; 404 for an unknown SKU, 409 when stock is short. */
-    public Uni<Written<InventoryItem>> reserve(String sku, int quantity) {
-        return cache.write(sku, repository.reserve(sku, quantity).map(outcome -> {
+    /**
+     * The item after taking {@code quantity} units; 404 for an unknown SKU, 409 when stock is short. With {@code key}
+     * the key is recorded with the decrement (a retry already applied fails with the recorded outcome).
+     */
+    public Uni<Written<InventoryItem>> reserve(String sku, int quantity, Optional<IdempotencyKey> key) {
+        return cache.write(sku, repository.reserve(sku, quantity, key).map(outcome -> {
             if (outcome instanceof InventoryRepository.Reservation.Reserved reserved) {
                 return reserved.item();
             }

@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -11,11 +12,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -28,6 +31,8 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import dev.cachepatterns.platform.Problem;
 import dev.cachepatterns.platform.ProblemException;
+import dev.cachepatterns.platform.idempotency.Idempotency;
+import dev.cachepatterns.platform.idempotency.IdempotentCall;
 
 /** Leaderboards API (refresh-ahead over sorted sets). Thin: validates names and limits, the service does the rest. */
 @Path("/leaderboards")
@@ -42,12 +47,17 @@ public class LeaderboardResource {
     private final LeaderboardService leaderboards;
     private final LeaderboardStreams streams;
     private final LeaderboardsCacheConfig config;
+    private final Idempotency idempotency;
 
     public LeaderboardResource(
-            LeaderboardService leaderboards, LeaderboardStreams streams, LeaderboardsCacheConfig config) {
+            LeaderboardService leaderboards,
+            LeaderboardStreams streams,
+            LeaderboardsCacheConfig config,
+            Idempotency idempotency) {
         this.leaderboards = leaderboards;
         this.streams = streams;
         this.config = config;
+        this.idempotency = idempotency;
     }
 
     @POST
@@ -65,15 +75,25 @@ public class LeaderboardResource {
                             schema = @Schema(implementation = PlayerScore.class)))
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
-    public Uni<PlayerScore> submit(
+    public Uni<Response> submit(
             @Parameter(
                             description = "The board's name",
                             schema = @Schema(type = SchemaType.STRING, pattern = NAME_PATTERN, example = "global"))
                     @PathParam("board")
                     String board,
+            // Declares the header in the OpenAPI document; Idempotency reads it from the request.
+            @HeaderParam(Idempotency.HEADER) String idempotencyKey,
+            @Context HttpServerRequest request,
             @Valid @NotNull ScoreInput input) {
         String boardName = LeaderboardNames.checked(board, "board");
-        return leaderboards.submit(boardName, input.player(), input.points());
+        // Not durable: the answer (total and rank) comes from Redis after the commit, so there is no answer to record
+        // with the score event; the stored outcome in Redis alone keeps a retry from counting twice, and a keyed
+        // submission is refused (503) while Redis cannot be asked.
+        return idempotency.run(
+                IdempotentCall.of(request, input, false),
+                key -> leaderboards
+                        .submit(boardName, input.player(), input.points())
+                        .map(score -> Response.ok(score).build()));
     }
 
     @GET

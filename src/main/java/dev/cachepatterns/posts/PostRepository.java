@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,6 +18,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import dev.cachepatterns.cache.core.Loader;
 import dev.cachepatterns.cache.core.SourcePool;
 import dev.cachepatterns.cache.writebehind.WriteBehindSink;
+import dev.cachepatterns.platform.idempotency.IdempotencyKey;
+import dev.cachepatterns.platform.idempotency.IdempotencyLedger;
 
 /**
  * Posts in Postgres, each call within the source deadline ({@link SourcePool}). Loader of the posts cache and sink of
@@ -30,9 +33,11 @@ public class PostRepository implements Loader<String, Post>, WriteBehindSink {
     private static final String COLUMNS = "slug, title, body, author_id, views, likes, published_at";
 
     private final SourcePool source;
+    private final IdempotencyLedger keys;
 
-    public PostRepository(SourcePool source) {
+    public PostRepository(SourcePool source, IdempotencyLedger keys) {
         this.source = source;
+        this.keys = keys;
     }
 
     @Override
@@ -54,11 +59,23 @@ public class PostRepository implements Loader<String, Post>, WriteBehindSink {
     }
 
     public Uni<Post> insert(PostInput input) {
-        return source.inTransaction(c -> c.preparedQuery(
+        return insert(input, Optional.empty(), post -> null);
+    }
+
+    /**
+     * Inserts the post. With {@code key}, claims it first and records the answer (201, its {@code Location}, the post)
+     * in the same transaction ({@link IdempotencyLedger}); a key already applied fails with its recorded outcome.
+     */
+    public Uni<Post> insert(PostInput input, Optional<IdempotencyKey> key, Function<Post, String> location) {
+        return source.inTransaction(c -> (key.isEmpty() ? Uni.createFrom().voidItem() : keys.claim(c, key.get()))
+                .flatMap(claimed -> c.preparedQuery(
                                 "INSERT INTO posts (slug, title, body, author_id) VALUES ($1, $2, $3, $4) RETURNING "
                                         + COLUMNS)
                         .execute(Tuple.of(input.slug(), input.title(), input.body(), input.authorId())))
-                .map(rows -> toPost(rows.iterator().next()));
+                .map(rows -> toPost(rows.iterator().next()))
+                .call(post -> key.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : keys.record(c, key.get(), 201, Map.of("Location", location.apply(post)), post)));
     }
 
     /** The synchronous baseline: one autocommitted UPDATE per view or like. */

@@ -1,18 +1,25 @@
 package dev.cachepatterns.posts;
 
+import java.net.URI;
+import java.util.Optional;
+import java.util.function.Function;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -23,6 +30,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.cachepatterns.platform.ProblemException;
+import dev.cachepatterns.platform.idempotency.Idempotency;
+import dev.cachepatterns.platform.idempotency.IdempotencyKey;
+import dev.cachepatterns.platform.idempotency.IdempotentCall;
 
 /** Posts API: posts on cache-aside, views and likes on write-behind. Thin: validates input, the service decides. */
 @Path("/posts")
@@ -32,9 +42,11 @@ import dev.cachepatterns.platform.ProblemException;
 public class PostResource {
 
     private final PostService posts;
+    private final Idempotency idempotency;
 
-    public PostResource(PostService posts) {
+    public PostResource(PostService posts, Idempotency idempotency) {
         this.posts = posts;
+        this.idempotency = idempotency;
     }
 
     @GET
@@ -78,13 +90,21 @@ public class PostResource {
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "409", ref = "Conflict")
     @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
-    public Uni<Response> create(@Valid @NotNull PostInput input, UriInfo uriInfo) {
-        return posts.create(input)
-                .map(post -> Response.created(uriInfo.getAbsolutePathBuilder()
-                                .path(post.slug())
-                                .build())
-                        .entity(post)
-                        .build());
+    public Uni<Response> create(
+            // Declares the header in the OpenAPI document; Idempotency reads it from the request.
+            @HeaderParam(Idempotency.HEADER) String idempotencyKey,
+            @Context HttpServerRequest request,
+            @Valid @NotNull PostInput input,
+            UriInfo uriInfo) {
+        Function<Post, URI> location =
+                post -> uriInfo.getAbsolutePathBuilder().path(post.slug()).build();
+        // Durable: the key is recorded in the insert's transaction.
+        return idempotency.run(
+                IdempotentCall.of(request, input, true),
+                key -> posts.create(input, key, post -> location.apply(post).toString())
+                        .map(post -> Response.created(location.apply(post))
+                                .entity(post)
+                                .build()));
     }
 
     @POST
@@ -114,8 +134,12 @@ public class PostResource {
                                             pattern = "^" + Slugs.PATTERN + "$",
                                             example = "hello"))
                     @PathParam("slug")
-                    String slug) {
-        return accepted(posts.increment(Slugs.require(slug), PostRepository.VIEWS));
+                    String slug,
+            // Declares the header in the OpenAPI document; Idempotency reads it from the request.
+            @HeaderParam(Idempotency.HEADER) String idempotencyKey,
+            @Context HttpServerRequest request) {
+        String valid = Slugs.require(slug);
+        return counted(request, key -> posts.increment(valid, PostRepository.VIEWS, key));
     }
 
     @POST
@@ -145,11 +169,24 @@ public class PostResource {
                                             pattern = "^" + Slugs.PATTERN + "$",
                                             example = "hello"))
                     @PathParam("slug")
-                    String slug) {
-        return accepted(posts.increment(Slugs.require(slug), PostRepository.LIKES));
+                    String slug,
+            // Declares the header in the OpenAPI document; Idempotency reads it from the request.
+            @HeaderParam(Idempotency.HEADER) String idempotencyKey,
+            @Context HttpServerRequest request) {
+        String valid = Slugs.require(slug);
+        return counted(request, key -> posts.increment(valid, PostRepository.LIKES, key));
     }
 
-    private static Uni<Response> accepted(Uni<Engagement> engagement) {
-        return engagement.map(counts -> Response.accepted(counts).build());
+    /**
+     * Durable in write-behind mode: the key's UUID is the increment's accept id, which the write-behind ledger applies
+     * once. The synchronous baseline mode has no ledger, so there a keyed view is refused while Redis cannot be asked.
+     */
+    private Uni<Response> counted(
+            HttpServerRequest request, Function<Optional<IdempotencyKey>, Uni<Engagement>> increment) {
+        return idempotency.run(
+                IdempotentCall.of(request, null, posts.incrementsLedgered()),
+                key -> increment
+                        .apply(key)
+                        .map(counts -> Response.accepted(counts).build()));
     }
 }

@@ -3,6 +3,9 @@ package dev.cachepatterns.posts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +19,7 @@ import dev.cachepatterns.cache.writebehind.WriteBehind;
 import dev.cachepatterns.cache.writebehind.WriteBehindFactory;
 import dev.cachepatterns.cache.writebehind.WriteBehindRejectedException;
 import dev.cachepatterns.platform.ProblemException;
+import dev.cachepatterns.platform.idempotency.IdempotencyKey;
 
 /**
  * Posts: the post itself on cache-aside (read often, never edited here), views and likes on write-behind (written far
@@ -60,24 +64,57 @@ public class PostService {
     }
 
     public Uni<Post> create(PostInput input) {
+        return create(input, Optional.empty(), post -> null);
+    }
+
+    /**
+     * Creates the post; with {@code key} the key and the answer ({@code 201}, {@code location}, the post) are recorded
+     * in the insert's transaction, so a retry Redis forgot fails with the recorded outcome instead of a 409.
+     */
+    public Uni<Post> create(PostInput input, Optional<IdempotencyKey> key, Function<Post, String> location) {
         // The slug may have been read before it existed: drop the "absent" marker.
-        return repository.insert(input).call(post -> cache.evict(post.slug()));
+        return repository.insert(input, key, location).call(post -> cache.evict(post.slug()));
     }
 
     /** Counts one view or like; fails with a 404 problem for an unknown post and 503 when the backlog is full. */
     public Uni<Engagement> increment(String slug, String field) {
+        return increment(slug, field, Optional.empty());
+    }
+
+    /**
+     * Whether a view or like is applied through the write-behind ledger, which applies one accept id once: true in
+     * write-behind mode (the synchronous fallback records the id too), false in the synchronous baseline mode.
+     */
+    public boolean incrementsLedgered() {
+        return config.mode() == PostsWriteBehindConfig.Mode.WRITE_BEHIND;
+    }
+
+    /**
+     * As {@link #increment(String, String)}; with {@code key} the increment's accept id is the key's UUID, so the
+     * write-behind ledger applies a retried view once even when its stored outcome was lost. (The synchronous baseline
+     * mode has no ledger: there only the stored outcome guards a retry, see {@link #incrementsLedgered}.)
+     */
+    public Uni<Engagement> increment(String slug, String field, Optional<IdempotencyKey> key) {
         if (config.mode() == PostsWriteBehindConfig.Mode.SYNCHRONOUS) {
             return repository.incrementNow(slug, field).map(found -> found.orElseThrow(() -> notFound(slug)));
         }
         return cache.get(slug)
                 .map(found -> found.orElseThrow(() -> notFound(slug)))
                 .flatMap(post -> engagement
-                        .increment(slug, field, 1)
+                        .increment(slug, field, 1, acceptId(key))
                         .onFailure(WriteBehindRejectedException.class)
                         .transform(PostService::backlogFull)
                         .flatMap(accepted -> accepted.queued()
                                 ? Uni.createFrom().item(engagementOf(withPending(post, accepted.pending())))
                                 : repository.load(slug).map(fresh -> engagementOf(fresh.orElse(post)))));
+    }
+
+    private static UUID acceptId(Optional<IdempotencyKey> key) {
+        if (key.isPresent()) {
+            return key.get().uuid();
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID(random.nextLong(), random.nextLong());
     }
 
     private static Post withPending(Post post, Map<String, Long> pending) {

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,6 +15,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.cachepatterns.cache.core.Loader;
 import dev.cachepatterns.cache.core.SourcePool;
+import dev.cachepatterns.platform.idempotency.IdempotencyKey;
+import dev.cachepatterns.platform.idempotency.IdempotencyLedger;
 
 /**
  * Users in Postgres, through the reactive client, each call within the source deadline ({@link SourcePool}); writes
@@ -23,9 +26,11 @@ import dev.cachepatterns.cache.core.SourcePool;
 public class UserRepository implements Loader<Long, User> {
 
     private final SourcePool source;
+    private final IdempotencyLedger keys;
 
-    public UserRepository(SourcePool source) {
+    public UserRepository(SourcePool source, IdempotencyLedger keys) {
         this.source = source;
+        this.keys = keys;
     }
 
     @Override
@@ -51,10 +56,23 @@ public class UserRepository implements Loader<Long, User> {
     }
 
     public Uni<User> insert(UserInput input) {
-        return source.inTransaction(c -> c.preparedQuery(
+        return insert(input, Optional.empty(), user -> null);
+    }
+
+    /**
+     * Inserts the user. With {@code key}, claims it first and records the answer (201, its {@code Location}, the user)
+     * in the same transaction ({@link IdempotencyLedger}); a key already applied fails with its recorded outcome, so a
+     * retry never creates a second user.
+     */
+    public Uni<User> insert(UserInput input, Optional<IdempotencyKey> key, Function<User, String> location) {
+        return source.inTransaction(c -> (key.isEmpty() ? Uni.createFrom().voidItem() : keys.claim(c, key.get()))
+                .flatMap(claimed -> c.preparedQuery(
                                 "INSERT INTO users (name, email, avatar_url) VALUES ($1, $2, $3) RETURNING id, name, email, avatar_url")
                         .execute(Tuple.of(input.name(), input.email(), input.avatarUrl())))
-                .map(rows -> toUser(rows.iterator().next()));
+                .map(rows -> toUser(rows.iterator().next()))
+                .call(user -> key.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : keys.record(c, key.get(), 201, Map.of("Location", location.apply(user)), user)));
     }
 
     public Uni<Optional<User>> update(long id, UserInput input) {

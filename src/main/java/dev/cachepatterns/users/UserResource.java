@@ -1,23 +1,28 @@
 package dev.cachepatterns.users;
 
+import java.net.URI;
 import java.util.List;
+import java.util.function.Function;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.Explode;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterStyle;
@@ -31,6 +36,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.cachepatterns.platform.PathParams;
 import dev.cachepatterns.platform.ProblemException;
+import dev.cachepatterns.platform.idempotency.Idempotency;
+import dev.cachepatterns.platform.idempotency.IdempotentCall;
 
 /** Users API (cache-aside). Thin: parses and validates input, the service picks the strategy. */
 @Path("/users")
@@ -42,9 +49,11 @@ public class UserResource {
     static final int MAX_BULK_IDS = 100;
 
     private final UserService users;
+    private final Idempotency idempotency;
 
-    public UserResource(UserService users) {
+    public UserResource(UserService users, Idempotency idempotency) {
         this.users = users;
+        this.idempotency = idempotency;
     }
 
     @GET
@@ -119,13 +128,21 @@ public class UserResource {
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "409", ref = "Conflict")
     @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
-    public Uni<Response> create(@Valid @NotNull UserInput input, UriInfo uriInfo) {
-        return users.create(input)
-                .map(user -> Response.created(uriInfo.getAbsolutePathBuilder()
-                                .path(String.valueOf(user.id()))
-                                .build())
-                        .entity(user)
-                        .build());
+    public Uni<Response> create(
+            // Declares the header in the OpenAPI document; Idempotency reads it from the request.
+            @HeaderParam(Idempotency.HEADER) String idempotencyKey,
+            @Context HttpServerRequest request,
+            @Valid @NotNull UserInput input,
+            UriInfo uriInfo) {
+        Function<User, URI> location = user ->
+                uriInfo.getAbsolutePathBuilder().path(String.valueOf(user.id())).build();
+        // Durable: the key is recorded in the insert's transaction.
+        return idempotency.run(
+                IdempotentCall.of(request, input, true),
+                key -> users.create(input, key, user -> location.apply(user).toString())
+                        .map(user -> Response.created(location.apply(user))
+                                .entity(user)
+                                .build()));
     }
 
     @PUT

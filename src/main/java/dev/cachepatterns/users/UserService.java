@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,6 +16,7 @@ import dev.cachepatterns.cache.aside.CacheAside;
 import dev.cachepatterns.cache.aside.CacheAsideFactory;
 import dev.cachepatterns.cache.aside.ConsistencyAudits;
 import dev.cachepatterns.cache.aside.SourceInvalidations;
+import dev.cachepatterns.platform.idempotency.IdempotencyKey;
 
 /**
  * Users on cache-aside: profiles are read far more often than written. Writes go to Postgres first, then invalidate and
@@ -62,8 +64,13 @@ public class UserService {
     }
 
     public Uni<User> create(UserInput input) {
+        return create(input, Optional.empty(), user -> null);
+    }
+
+    /** Creates the user; with {@code key} it is recorded with the insert ({@link UserRepository#insert}). */
+    public Uni<User> create(UserInput input, Optional<IdempotencyKey> key, Function<User, String> location) {
         // A new id may have been read before it existed: drop the "absent" marker.
-        return repository.insert(input).call(user -> cache.evict(user.id()));
+        return repository.insert(input, key, location).call(user -> cache.evict(user.id()));
     }
 
     public Uni<Optional<User>> update(long id, UserInput input) {

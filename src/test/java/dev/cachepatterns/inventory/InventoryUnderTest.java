@@ -177,9 +177,15 @@ public class InventoryUnderTest implements ExampleUnderTest {
         assertThat(put.getData().getQuantity()).isEqualTo(3);
         assertThat(put.getHeaders().get("Cache-Write")).containsExactly("stored");
         var reservation = new dev.cachepatterns.support.client.model.ReservationInput().quantity(2);
-        assertThat(inventory.reserveInventory(sku, reservation).getQuantity()).isEqualTo(1);
+        String key = "tour-" + label + "-" + java.util.UUID.randomUUID();
+        assertThat(inventory.reserveInventory(sku, reservation, key).getQuantity())
+                .isEqualTo(1);
+        // A retry with the same Idempotency-Key gets the first answer and takes nothing again.
+        var retried = inventory.reserveInventoryWithHttpInfo(sku, reservation, key);
+        assertThat(retried.getData().getQuantity()).isEqualTo(1);
+        assertThat(retried.getHeaders().get("Idempotent-Replayed")).containsExactly("true");
         // Stock that never oversells: the second reservation of 2 finds 1 and is refused.
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> inventory.reserveInventory(sku, reservation))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> inventory.reserveInventory(sku, reservation, null))
                 .isInstanceOfSatisfying(
                         dev.cachepatterns.support.client.ApiException.class,
                         e -> assertThat(e.getCode()).isEqualTo(409));

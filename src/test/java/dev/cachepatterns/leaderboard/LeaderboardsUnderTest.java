@@ -181,7 +181,8 @@ public class LeaderboardsUnderTest implements ExampleUnderTest {
                 board,
                 new dev.cachepatterns.support.client.model.ScoreInput()
                         .player("alice")
-                        .points(10L));
+                        .points(10L),
+                null);
         assertThat(alice.getScore()).isEqualTo(10L);
         assertThat(alice.getRank()).isEqualTo(1L);
         assertThat(boards.getLeaderboard(board, 10).getEntries())

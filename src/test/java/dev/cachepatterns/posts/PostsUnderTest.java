@@ -167,11 +167,13 @@ public class PostsUnderTest implements ExampleUnderTest {
     public void tour(dev.cachepatterns.support.client.ApiClient client, String label) throws Exception {
         var posts = new dev.cachepatterns.support.client.api.PostsApi(client);
         String slug = "tour-" + label;
-        var created = posts.createPostWithHttpInfo(new dev.cachepatterns.support.client.model.PostInput()
-                .slug(slug)
-                .title("Hello")
-                .body("...")
-                .authorId(1L));
+        var created = posts.createPostWithHttpInfo(
+                new dev.cachepatterns.support.client.model.PostInput()
+                        .slug(slug)
+                        .title("Hello")
+                        .body("...")
+                        .authorId(1L),
+                null);
         assertThat(created.getStatusCode()).isEqualTo(201);
         assertThat(created.getHeaders().get("Location"))
                 .singleElement()
@@ -179,7 +181,7 @@ public class PostsUnderTest implements ExampleUnderTest {
                 .endsWith("/posts/" + slug);
         dev.cachepatterns.support.client.model.Engagement last = null;
         for (int i = 0; i < 100; i++) {
-            var accepted = posts.countViewWithHttpInfo(slug);
+            var accepted = posts.countViewWithHttpInfo(slug, null);
             assertThat(accepted.getStatusCode()).isEqualTo(202);
             last = accepted.getData();
         }

@@ -159,10 +159,12 @@ public class UsersUnderTest implements ExampleUnderTest {
     @Override
     public void tour(dev.cachepatterns.support.client.ApiClient client, String label) throws Exception {
         var users = new dev.cachepatterns.support.client.api.UsersApi(client);
-        var created = users.createUserWithHttpInfo(new dev.cachepatterns.support.client.model.UserInput()
-                .name("Tour " + label)
-                .email("tour-" + label + "@example.com")
-                .avatarUrl("https://example.com/tour.png"));
+        var created = users.createUserWithHttpInfo(
+                new dev.cachepatterns.support.client.model.UserInput()
+                        .name("Tour " + label)
+                        .email("tour-" + label + "@example.com")
+                        .avatarUrl("https://example.com/tour.png"),
+                null);
         assertThat(created.getStatusCode()).isEqualTo(201);
         long id = created.getData().getId();
         assertThat(created.getHeaders().get("Location"))

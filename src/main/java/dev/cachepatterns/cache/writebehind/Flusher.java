@@ -2,6 +2,7 @@ package dev.cachepatterns.cache.writebehind;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -291,8 +292,11 @@ final class Flusher {
     private static Map<String, Map<String, Long>> coalesce(List<StreamEntry> entries, Set<UUID> fresh) {
         // Sorted, so concurrent flushers touch rows in the same order.
         Map<String, Map<String, Long>> deltas = new TreeMap<>();
+        // Each new id once: two entries of a batch may share an id (a caller's retry accepted twice), and the ledger
+        // returns it once.
+        Set<UUID> unapplied = new HashSet<>(fresh);
         for (StreamEntry entry : entries) {
-            if (fresh.contains(entry.acceptId())) {
+            if (unapplied.remove(entry.acceptId())) {
                 deltas.computeIfAbsent(entry.entity(), e -> new TreeMap<>())
                         .merge(entry.field(), entry.delta(), Long::sum);
             }

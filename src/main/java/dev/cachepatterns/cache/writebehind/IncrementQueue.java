@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -54,7 +53,7 @@ final class IncrementQueue {
         this.ledger = ledger;
     }
 
-    Uni<WriteBehind.Accepted> increment(String entity, String field, long delta) {
+    Uni<WriteBehind.Accepted> increment(String entity, String field, long delta, UUID acceptId) {
         StreamEntry.requireEntity(entity);
         if (!fields.contains(field)) {
             throw new IllegalArgumentException("unknown field '" + field + "'");
@@ -63,8 +62,6 @@ final class IncrementQueue {
             throw new IllegalArgumentException(
                     "delta must be non-zero and at most " + StreamEntry.MAX_DELTA + " in size");
         }
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        UUID acceptId = new UUID(random.nextLong(), random.nextLong());
         List<String> args = new ArrayList<>(5 + fields.size());
         args.add(Long.toString(settings.maxBacklog()));
         args.add(entity);

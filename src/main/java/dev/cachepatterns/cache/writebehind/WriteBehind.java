@@ -3,6 +3,8 @@ package dev.cachepatterns.cache.writebehind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -102,7 +104,19 @@ public final class WriteBehind {
      * Postgres. Fails with {@link WriteBehindRejectedException} when the backlog is full with overflow = reject.
      */
     public Uni<Accepted> increment(String entity, String field, long delta) {
-        return queue.increment(entity, field, delta);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return queue.increment(entity, field, delta, new UUID(random.nextLong(), random.nextLong()));
+    }
+
+    /**
+     * As {@link #increment(String, String, long)}, with the caller's accept id: the id the ledger records when the
+     * increment is applied. Increments with one id are applied once, however often they are accepted (a client's retry
+     * whose first attempt was flushed, or is still in the stream), for as long as the ledger keeps the id ({@code
+     * ledger-retention}). A retry accepted while the first is still pending shows twice in {@link #pending} until the
+     * flush, which applies it once. The id must be unique to the increment, e.g. derived from an idempotency key.
+     */
+    public Uni<Accepted> increment(String entity, String field, long delta, UUID acceptId) {
+        return queue.increment(entity, field, delta, Objects.requireNonNull(acceptId, "acceptId"));
     }
 
     /** The accepted but unflushed deltas of {@code entity} per field; empty when Redis cannot be reached. */
