@@ -8,11 +8,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -26,6 +26,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.cachepatterns.support.DuplicateReplies;
 import dev.cachepatterns.support.TcpProxy;
 import dev.cachepatterns.support.auth.Tokens;
 
@@ -244,30 +245,12 @@ class InventoryIdempotencyTest {
         HttpRequest request =
                 reservation(root, sku, 3).header("Idempotency-Key", key).build();
 
-        List<HttpResponse<String>> responses = IntStream.range(0, 50)
-                .mapToObj(i -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .toList()
-                .stream()
-                .map(CompletableFuture::join)
-                .toList();
+        DuplicateReplies replies = DuplicateReplies.sendAtOnce(client, Collections.nCopies(50, request));
+        List<HttpResponse<String>> responses = replies.all();
 
         // The split between replays and "in progress" depends on timing; docs/failure-modes.md quotes it.
-        System.out.printf(
-                "idempotency reservations: %d duplicates, %d applied, %d replayed, %d in progress (409)%n",
-                responses.size(),
-                responses.stream()
-                        .filter(r -> r.statusCode() == 200
-                                && r.headers().firstValue("Idempotent-Replayed").isEmpty())
-                        .count(),
-                responses.stream()
-                        .filter(r ->
-                                r.headers().firstValue("Idempotent-Replayed").isPresent())
-                        .count(),
-                responses.stream().filter(r -> r.statusCode() == 409).count());
-        List<HttpResponse<String>> applied = responses.stream()
-                .filter(r -> r.statusCode() == 200
-                        && r.headers().firstValue("Idempotent-Replayed").isEmpty())
-                .toList();
+        System.out.println(replies.summary("reservations"));
+        List<HttpResponse<String>> applied = replies.applied();
         assertThat(applied).hasSize(1);
         assertThat(responses)
                 .allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 409))

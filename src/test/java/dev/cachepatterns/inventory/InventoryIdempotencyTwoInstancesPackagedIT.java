@@ -6,10 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import dev.cachepatterns.support.DuplicateReplies;
 import dev.cachepatterns.support.PackagedApp;
 import dev.cachepatterns.support.TwoInstances;
 import dev.cachepatterns.support.auth.Tokens;
@@ -101,34 +100,16 @@ class InventoryIdempotencyTwoInstancesPackagedIT {
         String sku = stocked(100);
         String key = UUID.randomUUID().toString();
 
-        List<HttpResponse<String>> responses = IntStream.range(0, 40)
-                .mapToObj(i -> two.http()
-                        .sendAsync(
-                                reservation(i % 2 == 0 ? two.a() : two.b(), sku, 5, key),
-                                HttpResponse.BodyHandlers.ofString()))
-                .toList()
-                .stream()
-                .map(CompletableFuture::join)
-                .toList();
+        DuplicateReplies replies = DuplicateReplies.sendAtOnce(
+                two.http(),
+                IntStream.range(0, 40)
+                        .mapToObj(i -> reservation(i % 2 == 0 ? two.a() : two.b(), sku, 5, key))
+                        .toList());
 
         // The split between replays and "in progress" depends on timing; docs/failure-modes.md quotes it.
-        System.out.printf(
-                "idempotency two instances: %d duplicates, %d applied, %d replayed, %d in progress (409)%n",
-                responses.size(),
-                responses.stream()
-                        .filter(r -> r.statusCode() == 200
-                                && r.headers().firstValue("Idempotent-Replayed").isEmpty())
-                        .count(),
-                responses.stream()
-                        .filter(r ->
-                                r.headers().firstValue("Idempotent-Replayed").isPresent())
-                        .count(),
-                responses.stream().filter(r -> r.statusCode() == 409).count());
-        assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 409));
-        assertThat(responses.stream()
-                        .filter(r -> r.statusCode() == 200
-                                && r.headers().firstValue("Idempotent-Replayed").isEmpty()))
-                .hasSize(1);
+        System.out.println(replies.summary("two instances"));
+        assertThat(replies.all()).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 409));
+        assertThat(replies.applied()).hasSize(1);
         assertThat(stock(sku)).isEqualTo(95);
     }
 }

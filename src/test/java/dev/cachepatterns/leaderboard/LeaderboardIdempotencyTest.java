@@ -3,13 +3,10 @@ package dev.cachepatterns.leaderboard;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
+import java.util.Collections;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -22,6 +19,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
+import dev.cachepatterns.support.DuplicateReplies;
 import dev.cachepatterns.support.auth.Tokens;
 
 import static io.restassured.RestAssured.given;
@@ -116,31 +114,12 @@ class LeaderboardIdempotencyTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"player\":\"dave\",\"points\":7}"))
                 .build();
 
-        List<HttpResponse<String>> responses = IntStream.range(0, 50)
-                .mapToObj(i -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .toList()
-                .stream()
-                .map(CompletableFuture::join)
-                .toList();
+        DuplicateReplies replies = DuplicateReplies.sendAtOnce(client, Collections.nCopies(50, request));
 
         // The split between replays and "in progress" depends on timing; docs/failure-modes.md quotes it.
-        System.out.printf(
-                "idempotency scores: %d duplicates, %d applied, %d replayed, %d in progress (409)%n",
-                responses.size(),
-                responses.stream()
-                        .filter(r -> r.statusCode() == 200
-                                && r.headers().firstValue("Idempotent-Replayed").isEmpty())
-                        .count(),
-                responses.stream()
-                        .filter(r ->
-                                r.headers().firstValue("Idempotent-Replayed").isPresent())
-                        .count(),
-                responses.stream().filter(r -> r.statusCode() == 409).count());
-        assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 409));
-        assertThat(responses.stream()
-                        .filter(r -> r.statusCode() == 200
-                                && r.headers().firstValue("Idempotent-Replayed").isEmpty()))
-                .hasSize(1);
+        System.out.println(replies.summary("scores"));
+        assertThat(replies.all()).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 409));
+        assertThat(replies.applied()).hasSize(1);
         assertThat(events(board, "dave")).containsExactly(1L, 7L);
     }
 }
