@@ -14,17 +14,15 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
-import dev.cachepatterns.cache.Internal;
-
 /**
  * A Lua script run with EVALSHA (the body crosses the network once per Redis process), falling back to EVAL when the
  * server does not know it yet (first call, restart, SCRIPT FLUSH). Callers wrap {@link #run} in {@link RedisGuard}.
  *
  * <p>Every script of the cache layer is a {@code .lua} file next to the class that runs it (under {@code
  * src/main/resources}, in the same package), loaded once with {@link #load}: scripts read as Lua, can be tried with
- * {@code redis-cli --eval}, and share helper functions by listing the helper's file first.
+ * {@code redis-cli --eval}, and share helper functions by listing the helper's file first. Services use it for their own
+ * scripts too (e.g. {@code platform/idempotency}), run through {@link RedisGuard} like the cache layer's.
  */
-@Internal
 public final class LuaScript {
 
     private final String name;

@@ -1,9 +1,8 @@
 package dev.cachepatterns.platform.idempotency;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,14 +16,14 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import org.jboss.logging.Logger;
 
+import dev.cachepatterns.cache.redis.LuaScript;
 import dev.cachepatterns.cache.redis.RedisGuard;
 
 /**
  * The Redis side of idempotency: one entry per key, {@code pending} while an attempt runs (with the lease as TTL) and
  * the outcome afterwards (with the retention as TTL), so every instance sees the same state. Each step is one small
  * script (claim, complete, release: a check and a write that must not interleave with another instance's), every call
- * goes through {@link RedisGuard} (time-out, circuit breaker). The scripts are sent with EVAL: the cache layer's
- * EVALSHA helper is internal to it, and these run only on writes that carry a key.
+ * goes through {@link RedisGuard} (time-out, circuit breaker); the scripts run with EVALSHA ({@link LuaScript}).
  */
 @ApplicationScoped
 class OutcomeStore {
@@ -51,9 +50,9 @@ class OutcomeStore {
     }
 
     private static final Logger LOG = Logger.getLogger(OutcomeStore.class);
-    private static final String CLAIM = script("claim.lua");
-    private static final String COMPLETE = script("complete.lua");
-    private static final String RELEASE = script("release.lua");
+    private static final LuaScript CLAIM = LuaScript.load(OutcomeStore.class, "claim.lua");
+    private static final LuaScript COMPLETE = LuaScript.load(OutcomeStore.class, "complete.lua");
+    private static final LuaScript RELEASE = LuaScript.load(OutcomeStore.class, "release.lua");
 
     private final ReactiveRedisDataSource redis;
     private final RedisGuard guard;
@@ -116,13 +115,8 @@ class OutcomeStore {
                 .recoverWithNull();
     }
 
-    private Uni<Response> eval(String script, IdempotencyKey key, String... args) {
-        String[] all = new String[3 + args.length];
-        all[0] = script;
-        all[1] = "1";
-        all[2] = config.keyPrefix() + ":" + key.id();
-        System.arraycopy(args, 0, all, 3, args.length);
-        return redis.execute("EVAL", all);
+    private Uni<Response> eval(LuaScript script, IdempotencyKey key, String... args) {
+        return script.run(redis, List.of(config.keyPrefix() + ":" + key.id()), List.of(args));
     }
 
     private String encode(Entry entry) {
@@ -138,17 +132,6 @@ class OutcomeStore {
             return json.readValue(text, Entry.class);
         } catch (IOException e) {
             // Not one of ours (an operator's SET, a newer format): unusable, as if Redis had not answered.
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String script(String file) {
-        try (InputStream in = OutcomeStore.class.getResourceAsStream(file)) {
-            if (in == null) {
-                throw new IllegalStateException("Lua script " + file + " not found next to " + OutcomeStore.class);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
