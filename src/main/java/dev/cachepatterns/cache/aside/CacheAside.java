@@ -49,9 +49,6 @@ import dev.cachepatterns.cache.redis.RedisUnavailableException;
 public final class CacheAside<K, V> {
 
     private static final Logger LOG = Logger.getLogger(CacheAside.class);
-    // Identity marks a failed Redis read (a String, so it flows through the same Uni as a reply).
-    @SuppressWarnings("StringOperationCanBeSimplified")
-    private static final String UNAVAILABLE = new String("unavailable");
 
     private final CacheAsideSettings settings;
     private final CacheKeys keys;
@@ -195,7 +192,12 @@ public final class CacheAside<K, V> {
         }
         // Concurrent reads of one key share one GET, as in get(): a hot key costs Redis one call per burst.
         return rawLookups
-                .run(key, () -> readRaw(key).map(CacheAside::rawLookup))
+                .run(
+                        key,
+                        () -> readRaw(key)
+                                .map(CacheAside::rawLookup)
+                                .onFailure(RedisUnavailableException.class)
+                                .recoverWithItem(CacheLookup.unavailable()))
                 .flatMap(found -> {
                     if (found.kind() == CacheLookup.Kind.HIT) {
                         metrics.hit();
@@ -334,9 +336,6 @@ public final class CacheAside<K, V> {
     }
 
     private static CacheLookup<String> rawLookup(String raw) {
-        if (raw == UNAVAILABLE) {
-            return CacheLookup.unavailable();
-        }
         if (raw == null || raw.startsWith(CacheLookup.FENCE_PREFIX)) {
             return CacheLookup.miss();
         }
@@ -344,17 +343,18 @@ public final class CacheAside<K, V> {
     }
 
     private Uni<CacheLookup<V>> lookup(String key) {
-        return readRaw(key).map(raw -> raw == UNAVAILABLE ? CacheLookup.unavailable() : CacheLookup.decode(raw, codec));
+        return readRaw(key)
+                .map(raw -> CacheLookup.decode(raw, codec))
+                .onFailure(RedisUnavailableException.class)
+                .recoverWithItem(CacheLookup.unavailable());
     }
 
-    // One GET whose reply the near tier may keep (see NearTier.beforeRead); UNAVAILABLE when Redis failed.
+    // One GET whose reply the near tier may keep (see NearTier.beforeRead).
     private Uni<String> readRaw(String key) {
         NearTier.Ticket ticket = near.beforeRead(key);
         return guard.call(() -> values.get(key))
                 .onItemOrFailure()
-                .invoke((raw, failure) -> near.afterRead(ticket, failure == null ? raw : null))
-                .onFailure(RedisUnavailableException.class)
-                .recoverWithItem(UNAVAILABLE);
+                .invoke((raw, failure) -> near.afterRead(ticket, failure == null ? raw : null));
     }
 
     private <T> CacheLookup<T> nearHit(CacheLookup<T> lookup) {

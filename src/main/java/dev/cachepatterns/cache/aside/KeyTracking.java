@@ -125,9 +125,8 @@ final class KeyTracking {
         }
         current = connection;
         backoff = Duration.ofMillis(100);
-        tier.goLive();
+        tier.goLive(everLive);
         if (everLive) {
-            tier.flush(NearTier.Flush.RECONNECT);
             LOG.infof("near tier of %s: tracking again, flushed", name);
         }
         everLive = true;

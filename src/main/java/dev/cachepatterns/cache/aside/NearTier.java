@@ -172,10 +172,16 @@ final class NearTier {
         }
     }
 
-    /** Invalidations arrive from now on: start holding entries (after dropping anything from before). */
-    void goLive() {
+    /**
+     * Invalidations arrive from now on: start holding entries, after dropping anything from before (counted as a
+     * {@code reconnect} flush unless this is the first connection).
+     */
+    void goLive(boolean reconnected) {
         epoch.incrementAndGet();
         entries.invalidateAll();
+        if (reconnected && metrics != null) {
+            metrics.flushed(Flush.RECONNECT);
+        }
         live = true;
     }
 
