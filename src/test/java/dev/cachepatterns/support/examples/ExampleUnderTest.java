@@ -11,9 +11,9 @@ import dev.cachepatterns.support.fuzz.Fuzz;
 /**
  * What an example resource contributes to the tests that exercise every example at once: the bad-input fuzz, the fault
  * injection, the Redis Sentinel and Cluster tests, the ACL user test and the security defaults. Each example's test
- * package has one implementation, listed in {@code META-INF/services/dev.cachepatterns.support.examples.ExampleUnderTest}
- * (test resources); deleting an example ({@code scripts/new-service.sh --examples}) deletes its contribution, and those
- * tests then cover the examples that are left. See {@link Examples}.
+ * package has one implementation, a public class named {@code <Something>UnderTest} with a no-argument constructor,
+ * which {@link Examples} finds on the test classpath; a service made without the example
+ * ({@code scripts/new-service.sh --examples}) has no such class, and those tests then cover the examples it has.
  */
 public interface ExampleUnderTest {
 
