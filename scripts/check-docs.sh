@@ -9,8 +9,8 @@
 #     (docs/*.md and units/*/README.md) may not link into docs/benchmarks.md or docs/benchmarks/: those stay in the
 #     template and a generated service does not have them.
 # (b) no lab note (this machine, load average, 2 cores, 2-core, measured here, on this box, 2 shared cores, two cores,
-#     two-core; any case) outside
-#     docs/benchmarks.md and docs/benchmarks/: the other docs state contracts, not measurements of one machine.
+#     two-core; any case, code blocks included) outside docs/benchmarks.md and docs/benchmarks/: the other docs state
+#     contracts, not measurements of one machine.
 # (c) with --absent, none of the fixed strings in TERMS_FILE (one per line, case-sensitive; blank lines ignored)
 #     appears anywhere in those files: what a service generated without a unit must not mention.
 #
@@ -66,7 +66,7 @@ problems = []
 
 
 def report(path, line, text):
-    problems.append(f"{os.path.normpath(os.path.join(root, path))}:{line}: {text}")
+    problems.append((path, line, len(problems), f"{os.path.normpath(os.path.join(root, path))}:{line}: {text}"))
 
 
 def pages():
@@ -174,7 +174,8 @@ def check_link(page, number, target):
         return
     relative = os.path.relpath(resolved, root_abs)
     shipped = page != "README.md" and page != "docs/benchmarks.md"
-    if shipped and (relative == "docs/benchmarks.md" or relative.startswith("docs/benchmarks" + os.sep)):
+    template_only = ("docs/benchmarks.md", os.path.join("docs", "benchmarks"))
+    if shipped and (relative in template_only or relative.startswith(os.path.join("docs", "benchmarks") + os.sep)):
         report(page, number, f"link '{target}' leads into {relative}, which stays in the template")
     if anchor and resolved.endswith(".md") and os.path.isfile(resolved) and anchor not in anchors(resolved):
         report(page, number, f"link '{target}': no heading with the anchor #{anchor} in {relative}")
@@ -200,7 +201,8 @@ for page in pages():
             if term in line:
                 report(page, number, f"mentions '{term}', a term of a unit this service does not have")
 
-for problem in problems:
+order = {page: index for index, page in enumerate(pages())}
+for _, _, _, problem in sorted(problems, key=lambda p: (order.get(p[0], len(order)), p[1], p[2])):
     print(problem)
 sys.exit(1 if problems else 0)
 PY
