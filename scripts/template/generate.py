@@ -115,10 +115,13 @@ def renamer(options: Options):
         (TEMPLATE_ARTIFACT, options.artifact),
     ]
     prefix = re.compile(r"\b" + re.escape(TEMPLATE_PREFIX) + ":")
+    # The name as an identifier (database, user, Sentinel master): cachepatterns in the template.
+    identifier = re.compile(r"\b" + TEMPLATE_ARTIFACT.replace("-", "") + r"\b")
 
     def rename(text: str) -> str:
         for old, new in pairs:
             text = text.replace(old, new)
+        text = identifier.sub(options.artifact.replace("-", "_"), text)
         return prefix.sub(options.prefix + ":", text)
 
     return rename
