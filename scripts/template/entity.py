@@ -15,7 +15,7 @@ MIGRATION = re.compile(r"^V(\d+)__(.+)\.sql$")
 def name_renamer(source, plural: str, singular: str):
     """The source unit's names (and the extra names its unit.properties lists) in the new entity's spelling."""
     extra = [(old, new.format(plural=plural, singular=singular)) for old, new in source.renames]
-    forms = [(source.plural.capitalize(), plural.capitalize()), (source.plural, plural)]
+    forms = [(source.plural.upper(), plural.upper()), (source.plural.capitalize(), plural.capitalize()), (source.plural, plural)]
     lone_singular = None
     if source.singular != source.plural:
         forms.append((source.singular.capitalize(), singular.capitalize()))
@@ -128,7 +128,7 @@ def new_entity(root: Path, target: Path, name: str, source_name: str, singular, 
 
 
 def run_tests(target: Path, options: Options, name: str) -> int:
-    pattern = f"{options.package_path}/{name}/**/*"
+    pattern = f"{options.package_path}/{name}/**/*Test"
     print(f"running the tests of {name} (./mvnw test -Dtest='{pattern}')")
     result = subprocess.run(
         ["./mvnw", "-B", "test", f"-Dtest={pattern}", "-Dsurefire.failIfNoSpecifiedTests=false"],
