@@ -1,6 +1,7 @@
 package dev.cachepatterns.support.examples;
 
 import java.util.List;
+import java.util.Map;
 
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -66,4 +67,17 @@ public interface ExampleUnderTest {
 
     /** Checks of this example's strategy on a Redis Cluster: keys spread over the masters, each where Redis says. */
     default void verifyOnCluster(ClusterContext cluster) {}
+
+    /**
+     * Settings that switch on what this example leaves off in tests (its near tier, say), for the tests of a Redis
+     * topology (Sentinel, Cluster, the ACL user over TLS), which must exercise all of it.
+     */
+    default Map<String, String> everythingOn() {
+        return Map.of();
+    }
+
+    /** Settings that make this example's background work quick enough for a fault test to watch (a short flush). */
+    default Map<String, String> quickBackgroundWork() {
+        return Map.of();
+    }
 }

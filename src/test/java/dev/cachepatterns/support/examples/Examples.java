@@ -8,7 +8,10 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import dev.cachepatterns.support.LoadDriver;
@@ -92,6 +95,13 @@ public final class Examples {
     /** Every cache of every example present. */
     public static List<String> caches() {
         return ALL.stream().flatMap(e -> e.caches().stream()).toList();
+    }
+
+    /** The settings every example present contributes, e.g. {@code Examples.settings(ExampleUnderTest::everythingOn)}. */
+    public static Map<String, String> settings(Function<ExampleUnderTest, Map<String, String>> contribution) {
+        Map<String, String> all = new HashMap<>();
+        ALL.forEach(example -> all.putAll(contribution.apply(example)));
+        return all;
     }
 
     /** Every state-changing endpoint of every example present. */
