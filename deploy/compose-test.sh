@@ -35,7 +35,10 @@ trap cleanup EXIT
 started=$(now_ms)
 for image in postgres redis; do
   name=$(awk -v s="  $image:" '$0 == s { getline; print $2 }' deploy/podman/compose.debian-images.yaml)
+  previous=$(podman image inspect --format '{{.Id}}' "$name" 2>/dev/null || true)
   podman build --pull=never -q -t "$name" "deploy/podman/$image" >"$work/build.log" 2>&1 || { cat "$work/build.log"; die "building $name"; }
+  # An image this build replaced (a new base) would stay behind untagged.
+  [ -z "$previous" ] || [ "$previous" = "$(podman image inspect --format '{{.Id}}' "$name")" ] || podman rmi "$previous" >/dev/null 2>&1 || true
 done
 if [ -n "${1:-}" ] && ! podman image exists cache-patterns:jvm; then podman tag "$1" cache-patterns:jvm; fi
 log "Postgres and Redis images from Debian packages ready in $((($(now_ms) - started) / 1000)) s"

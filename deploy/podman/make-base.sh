@@ -39,6 +39,7 @@ while read -r uri release; do
 done < <(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' 2>/dev/null | sort -u)
 mirror=${mirror:-http://deb.debian.org/debian}
 
+previous=$(podman image inspect --format '{{.Id}}' "$base" 2>/dev/null || true)
 started=$(date +%s)
 rootfs=$(mktemp -d /var/tmp/make-base.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT
@@ -96,5 +97,7 @@ tar --numeric-owner -C "$rootfs" -c . | podman import \
   --change 'CMD ["bash"]' \
   --message "debootstrap --variant=minbase $suite ${mirror}${slim:+ (slim)}" \
   --quiet - "$base" >/dev/null
+# The image this one replaces goes once nothing built on it is left (deploy/image-test.sh removes the images it replaces).
+[ -z "$previous" ] || podman rmi "$previous" >/dev/null 2>&1 || true
 log "made $base in $(($(date +%s) - started)) s ($(podman image inspect --format '{{.Size}}' "$base" | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
 echo "$base"
