@@ -44,7 +44,10 @@ for tool in podman:podman runc:runc slirp4netns:slirp4netns debootstrap:debootst
   redis-cli:redis-tools openssl:openssl node:nodejs podman-compose:podman-compose; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool#*:}")
 done
-python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
+# A Python with PyYAML, as deploy/validate.sh finds one (Debian's python3-yaml serves /usr/bin/python3).
+PY=""
+for candidate in python3 /usr/bin/python3; do "$candidate" -c 'import yaml' 2>/dev/null && { PY=$candidate; break; }; done
+[ -n "$PY" ] || { need+=(python3-yaml); PY=/usr/bin/python3; }
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
@@ -84,8 +87,8 @@ log "base $base ready in $((base_ms / 1000)) s; built $IMAGE in $((build_ms / 10
 
 # --- What the Kubernetes Deployment expects of it -------------------------------------------------------------------
 if command -v kubectl >/dev/null 2>&1; then kubectl kustomize deploy/k8s/base >"$work/k8s.yaml"
-else python3 deploy/k8s/mini_kustomize.py deploy/k8s/base >"$work/k8s.yaml"; fi
-eval "$(python3 deploy/podman/k8s-facts.py "$work/k8s.yaml" "$work/configmap.env")"
+else "$PY" deploy/k8s/mini_kustomize.py deploy/k8s/base >"$work/k8s.yaml"; fi
+eval "$("$PY" deploy/podman/k8s-facts.py "$work/k8s.yaml" "$work/configmap.env")"
 [ "${K8S_IMAGE}" = "${IMAGE#localhost/}" ] || die "the Deployment runs image $K8S_IMAGE, the Dockerfile builds ${IMAGE#localhost/}"
 [ "$K8S_GRACE_SECONDS" -ge "$STOP_TIMEOUT" ] || die "terminationGracePeriodSeconds $K8S_GRACE_SECONDS is below the $STOP_TIMEOUT s this test allows"
 
