@@ -7,7 +7,8 @@
 #   - Kubernetes: `kubectl kustomize` builds base and overlays (without kubectl, deploy/k8s/
 #     mini_kustomize.py renders the subset of kustomize used here), with the
 #     expected kinds, probes and non-root security context, and no Secret committed
-#   - k6: every script loads (node, with stand-ins for the k6 modules) and documents its parameters
+#   - k6: every script loads in k6-node's init context (deploy/k6/node) with valid scenarios and thresholds, and
+#     documents its parameters; k6-node's own tests (deploy/image-test.sh runs the scripts against the container)
 #   - Dockerfiles: lint (dockerfile-utils from npm), non-root USER, and with --packaged, that what
 #     they COPY exists in target/ (run that after ./mvnw package)
 #
@@ -195,8 +196,19 @@ PY
 done
 
 # --- k6 ------------------------------------------------------------------------------------------
+# Without a service: each script loads in k6-node's init context (k6's modules, real ones, not stand-ins), its
+# scenarios name exported functions and its thresholds name known metrics with valid aggregations; its header documents
+# BASE_URL, its parameters and its thresholds; k6-node's own tests pass. deploy/image-test.sh runs the scripts live.
 if command -v node >/dev/null 2>&1; then
-  run "k6 scripts load and document their parameters" node deploy/k6/check.mjs
+  for script in deploy/k6/*.js; do
+    [ "$(basename "$script")" != lib.js ] || continue
+    header=$(grep '^//' "$script")
+    if ! grep -q BASE_URL <<<"$header" || ! grep -q Parameters <<<"$header" || ! grep -q Thresholds <<<"$header"; then
+      bad "$script: its header must document BASE_URL, its Parameters and its Thresholds"
+    fi
+    run "k6-node inspect $script" node deploy/k6/node/k6.mjs inspect "$script"
+  done
+  run "k6-node's tests (node --test deploy/k6/node)" node --test deploy/k6/node/
 else
   skip "k6 scripts (no node)"
 fi

@@ -52,18 +52,25 @@ export function createUsers(count, prefix) {
   return ids;
 }
 
-/** Sum of one Prometheus counter over the series whose labels contain every given "k=\"v\"" pair. */
+/**
+ * Sum of one Prometheus counter over the series whose labels contain every given "k=\"v\"" pair: 0 while the service
+ * exports the counter but no such series, NaN when it does not export the counter at all or /q/metrics fails, so a
+ * renamed or removed metric fails the thresholds built on it instead of reading as zero. (A fresh instance may export
+ * a counter only after its first use: readings taken before any traffic treat NaN as 0.)
+ */
 export function scrapeCounter(name, labelPairs) {
   const res = http.get(`${MANAGEMENT_URL}/q/metrics`, { tags: { name: 'metrics' } });
   if (res.status !== 200) return NaN;
+  let exported = false;
   let total = 0;
   for (const line of res.body.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    exported = true;
     if (labelPairs.every((pair) => line.includes(pair))) {
       total += parseFloat(line.substring(line.lastIndexOf(' ') + 1));
     }
   }
-  return total;
+  return exported ? total : NaN;
 }
 
 /** Zipf(s) over ranks 1..n: a cumulative table built once, sampled by binary search. */

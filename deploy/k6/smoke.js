@@ -54,7 +54,7 @@ export default function () {
       check(http.put(`${BASE_URL}/users/${id}`, JSON.stringify({
         name: 'Smoke 2', email: `smoke-${run}@k6.example.com`, avatarUrl: 'https://img.example.com/s.png',
       }), JSON_HEADERS), { 'user updated': (r) => r.status === 200 && r.json('name') === 'Smoke 2' });
-      check(http.del(`${BASE_URL}/users/${id}`), { 'user deleted': (r) => r.status === 204 });
+      check(http.del(`${BASE_URL}/users/${id}`, null, AUTH_HEADERS), { 'user deleted': (r) => r.status === 204 });
       check(http.get(`${BASE_URL}/users/${id}`), { 'deleted user is 404': (r) => r.status === 404 });
     });
   }

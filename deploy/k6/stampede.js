@@ -64,7 +64,9 @@ export default function (data) {
 }
 
 export function teardown(data) {
-  const count = loads() - data.loadsBefore;
-  dbLoads.add(count);
+  // Before the first load a fresh instance may not export cache_loads_total yet (NaN, null once passed through setup).
+  const count = loads() - (data.loadsBefore || 0);
+  check(count, { 'cache_loads_total is exported': (c) => Number.isFinite(c) });
+  dbLoads.add(Number.isFinite(count) ? count : 0);
   console.log(`${ROUNDS} cold keys x ${VUS} concurrent readers: ${count} database loads`);
 }

@@ -273,10 +273,11 @@ public final class PackagedApp implements AutoCloseable {
         signal("CONT");
     }
 
-    /** SIGTERM and wait: a graceful shutdown. */
-    public void stop() {
+    /** SIGTERM and wait: a graceful shutdown. Returns the exit status (0: the app stopped cleanly). */
+    public int stop() {
         process.destroy();
         waitForExit();
+        return process.exitValue();
     }
 
     @Override
