@@ -2,8 +2,8 @@
 // live game. Leaderboards are Redis sorted sets kept warm by refresh-ahead, so reads must never
 // wait for Postgres. Score writes go to Postgres (every score event is kept) and the sorted set.
 //
-//   k6 run deploy/k6/leaderboard.js
-//   BOARDS=3 PLAYERS=10000 VUS=64 DURATION=2m k6 run deploy/k6/leaderboard.js
+//   k6 run units/leaderboards/k6/leaderboard.js
+//   BOARDS=3 PLAYERS=10000 VUS=64 DURATION=2m k6 run units/leaderboards/k6/leaderboard.js
 //
 // Parameters (environment variables):
 //   BASE_URL        service to test, default http://127.0.0.1:8080
@@ -15,9 +15,10 @@
 //   DURATION        length of the run, default 60s
 // Thresholds: under 1 % failed requests; reads p95 under 25 ms and p99 under 100 ms; score
 // writes p95 under 100 ms.
+// k6-node: -e PLAYERS=50 --duration-iterations 100
 import http from 'k6/http';
 import { check } from 'k6';
-import { BASE_URL, JSON_HEADERS, env, envInt, runId } from './lib.js';
+import { BASE_URL, JSON_HEADERS, env, envInt, runId } from '../../../deploy/k6/lib.js';
 
 const BOARDS = envInt('BOARDS', 2);
 const PLAYERS = envInt('PLAYERS', 1000);

@@ -3,8 +3,8 @@
 // (single-flight in the instance, a distributed lock across instances). The number of database
 // loads during the run is read from cache_loads_total on /q/metrics.
 //
-//   k6 run deploy/k6/stampede.js
-//   VUS=500 ROUNDS=5 MAX_LOADS_PER_ROUND=2 k6 run deploy/k6/stampede.js
+//   k6 run units/users/k6/stampede.js
+//   VUS=500 ROUNDS=5 MAX_LOADS_PER_ROUND=2 k6 run units/users/k6/stampede.js
 //
 // Parameters (environment variables):
 //   BASE_URL             service to test, default http://127.0.0.1:8080
@@ -15,10 +15,12 @@
 //   MAX_LOADS_PER_ROUND  allowed database loads per cold key, default 2 (1 + a possible lock-wait
 //                        time-out); other traffic on the same service adds to the count
 // Thresholds: no failed request (503 from the load limiter counts as failed), database loads.
+// k6-node: -e VUS=4
 import http from 'k6/http';
 import { check } from 'k6';
 import { Counter } from 'k6/metrics';
-import { BASE_URL, createUsers, envInt, runId, scrapeCounter } from './lib.js';
+import { BASE_URL, envInt, runId, scrapeCounter } from '../../../deploy/k6/lib.js';
+import { createUsers } from './users.js';
 
 const VUS = envInt('VUS', 200);
 const ROUNDS = envInt('ROUNDS', 3);
