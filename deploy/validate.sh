@@ -7,7 +7,7 @@
 #   - Kubernetes: `kubectl kustomize` builds base and overlays (without kubectl, deploy/k8s/
 #     mini_kustomize.py renders the subset of kustomize used here), with the
 #     expected kinds, probes and non-root security context, and no Secret committed
-#   - k6: every script loads in k6-node's init context (deploy/k6/node) with valid scenarios and thresholds, and
+#   - k6: every script (deploy/k6, units/*/k6) loads in k6-node's init context (deploy/k6/node) with valid scenarios and thresholds, and
 #     documents its parameters; k6-node's own tests (deploy/image-test.sh runs the scripts against the container)
 #   - Dockerfiles: lint (dockerfile-utils from npm), non-root USER, and with --packaged, that what
 #     they COPY exists in target/ (run that after ./mvnw package)
@@ -200,11 +200,11 @@ done
 # scenarios name exported functions and its thresholds name known metrics with valid aggregations; its header documents
 # BASE_URL, its parameters and its thresholds; k6-node's own tests pass. deploy/image-test.sh runs the scripts live.
 if command -v node >/dev/null 2>&1; then
-  for script in deploy/k6/*.js; do
-    [ "$(basename "$script")" != lib.js ] || continue
+  # The service's scripts and each unit's; a module without options (lib.js, a unit's helpers) is not a script.
+  for script in $(grep -l '^export const options' deploy/k6/*.js units/*/k6/*.js 2>/dev/null); do
     header=$(grep '^//' "$script")
-    if ! grep -q BASE_URL <<<"$header" || ! grep -q Parameters <<<"$header" || ! grep -q Thresholds <<<"$header"; then
-      bad "$script: its header must document BASE_URL, its Parameters and its Thresholds"
+    if ! grep -qE 'BASE_URL|MANAGEMENT_URL' <<<"$header" || ! grep -q Parameters <<<"$header" || ! grep -q Thresholds <<<"$header"; then
+      bad "$script: its header must document where it sends requests (BASE_URL), its Parameters and its Thresholds"
     fi
     run "k6-node inspect $script" node deploy/k6/node/k6.mjs inspect "$script"
   done

@@ -1,78 +1,45 @@
 #!/usr/bin/env bash
-# Fills the database with synthetic users, posts, inventory and leaderboard score events, and clears
-# the service's Redis keys so no cache serves data from before. Deterministic: the same scale gives
-# the same rows every time (it TRUNCATEs the example tables first, so never point it at real data).
+# Fills the database with each unit's synthetic rows (units/<name>/seed.sql) and clears the service's Redis keys so no
+# cache serves data from before. Deterministic: the same scales give the same rows every time (each unit's script
+# TRUNCATEs its tables first, so never point it at real data).
 #
-# Usage: scripts/seed.sh [--users 100000] [--posts 10000] [--skus 10000] [--events 1000000] [--boards 10]
+# Usage: scripts/seed.sh [--<scale> N ...]   the scales are the units' own ("-- scale users 100000" in their seed.sql):
+#        with all examples --users 100000 --posts 10000 --skus 10000 --events 1000000 --boards 10
 # Env:   DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test),
 #        REDIS_HOST / REDIS_PORT / REDIS_DB (default 127.0.0.1:6379, database 0), KEY_PATTERN (default 'cp:*')
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-users=100000 posts=10000 skus=10000 events=1000000 boards=10
-while [ $# -gt 0 ]; do
-  case $1 in
-    --users) users=$2; shift 2 ;;
-    --posts) posts=$2; shift 2 ;;
-    --skus) skus=$2; shift 2 ;;
-    --events) events=$2; shift 2 ;;
-    --boards) boards=$2; shift 2 ;;
-    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
-  esac
+seeds=(units/*/seed.sql)
+[ -e "${seeds[0]}" ] || seeds=()
+declare -A scales=()
+for seed in "${seeds[@]}"; do
+  while read -r _ _ name value; do scales[$name]=$value; done < <(grep -E '^-- scale [a-z_]+ [0-9]+$' "$seed")
 done
-for n in "$users" "$posts" "$skus" "$events" "$boards"; do
-  [[ $n =~ ^[0-9]+$ ]] || { echo "scales must be non-negative integers" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  name=${1#--}
+  if [ "$name" != "$1" ] && [ -n "${scales[$name]+set}" ] && [ $# -ge 2 ]; then
+    [[ $2 =~ ^[0-9]+$ ]] || { echo "--$name: scales must be non-negative integers" >&2; exit 2; }
+    scales[$name]=$2
+    shift 2
+  else
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    echo "scales of the units present: ${!scales[*]}"
+    exit 2
+  fi
 done
 
 db=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
 start=$(date +%s.%N)
 
-# Only the example tables this service has (scripts/new-service.sh --examples may have left some out).
-has() { [ "$(psql "$db" -tAc "SELECT to_regclass('public.$1') IS NOT NULL")" = t ]; }
+variables=()
+for name in "${!scales[@]}"; do variables+=(-v "$name=${scales[$name]}"); done
 seeded=()
-sql="SELECT setseed(0.42) \\g /dev/null"
-if has users; then
-  seeded+=("$users users")
-  sql+="
-TRUNCATE users RESTART IDENTITY;
-INSERT INTO users (name, email, avatar_url)
-SELECT 'User ' || i, 'user' || i || '@example.com', 'https://img.example.com/u/' || i || '.png'
-FROM generate_series(1, $users) AS i;
-ANALYZE users;"
-fi
-if has posts; then
-  seeded+=("$posts posts")
-  sql+="
-TRUNCATE posts;
-INSERT INTO posts (slug, title, body, author_id, views, likes, published_at)
-SELECT 'post-' || i, 'Post number ' || i, repeat('Lorem ipsum dolor sit amet. ', 20),
-       1 + (i % GREATEST($users, 1)), (random() * 10000)::bigint, (random() * 500)::bigint,
-       now() - (i || ' minutes')::interval
-FROM generate_series(1, $posts) AS i;
-ANALYZE posts;"
-fi
-if has inventory; then
-  seeded+=("$skus SKUs")
-  sql+="
-TRUNCATE inventory;
-INSERT INTO inventory (sku, name, quantity, version)
-SELECT 'SKU-' || i, 'Item ' || i, (random() * 1000)::int, 1
-FROM generate_series(1, $skus) AS i;
-ANALYZE inventory;"
-fi
-if has score_events; then
-  seeded+=("$events score events on $boards boards")
-  # Boards "global" and board-1..N-1; players drawn with a skew so some are far ahead.
-  sql+="
-TRUNCATE score_events RESTART IDENTITY;
-INSERT INTO score_events (board, player, points, created_at)
-SELECT CASE WHEN i % $boards = 0 THEN 'global' ELSE 'board-' || (i % $boards) END,
-       'player-' || (1 + floor(power(random(), 2) * 10000))::int,
-       1 + (random() * 99)::int,
-       now() - ((($events - i) / 100) || ' seconds')::interval
-FROM generate_series(1, $events) AS i;
-ANALYZE score_events;"
-fi
-psql "$db" -v ON_ERROR_STOP=1 -q <<<"$sql"
+for seed in "${seeds[@]}"; do
+  unit=$(basename "$(dirname "$seed")")
+  { echo 'SELECT setseed(0.42) \g /dev/null'; cat "$seed"; } | psql "$db" -v ON_ERROR_STOP=1 -q "${variables[@]}"
+  seeded+=("$unit")
+done
 
 # Cached copies of the old rows must go (UNLINK in batches, without KEYS). On a Redis Cluster SCAN sees one node's
 # keys only, so every master is scanned, and each UNLINK takes one key (keys of a batch would span slots).
@@ -91,4 +58,5 @@ fi
 
 elapsed=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { print a - b }')
 summary=$(IFS=,; echo "${seeded[*]:-nothing}")
-printf 'seeded %s in %.1f s\n' "${summary//,/, }" "$elapsed"
+scale_list=$(for name in "${!scales[@]}"; do echo "$name=${scales[$name]}"; done | sort | paste -sd' ')
+printf 'seeded %s (%s) in %.1f s\n' "${summary//,/, }" "$scale_list" "$elapsed"

@@ -29,29 +29,6 @@ export function runId() {
   return `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
-/** Creates users through the API (in batches) and returns their ids. */
-export function createUsers(count, prefix) {
-  const ids = [];
-  const batch = 50;
-  for (let start = 0; start < count; start += batch) {
-    const requests = [];
-    for (let i = start; i < Math.min(count, start + batch); i++) {
-      requests.push(['POST', `${BASE_URL}/users`, JSON.stringify({
-        name: `k6 user ${i}`,
-        email: `${prefix}-${i}@k6.example.com`,
-        avatarUrl: `https://img.example.com/k6/${i}.png`,
-      }), JSON_HEADERS]);
-    }
-    for (const res of http.batch(requests)) {
-      if (!check(res, { 'user created (201)': (r) => r.status === 201 })) {
-        fail(`POST /users answered ${res.status}: ${res.body}`);
-      }
-      ids.push(res.json('id'));
-    }
-  }
-  return ids;
-}
-
 /**
  * Sum of one Prometheus counter over the series whose labels contain every given "k=\"v\"" pair: 0 while the service
  * exports the counter but no such series, NaN when it does not export the counter at all or /q/metrics fails, so a

@@ -1,9 +1,11 @@
 package dev.cachepatterns;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -22,16 +24,18 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The layout a new service relies on when it deletes examples (docs/design.md, {@code cache/package-info.java}): the
- * cache layer knows no example and no platform code, platform knows no example, no example knows another, the types
- * marked {@link Internal} are used only inside the cache layer, the strategy tests need no example, and no main source
- * file is over 400 lines. Examples are every top-level package other than {@code cache} and {@code platform}, so the
- * rules hold for whichever examples are present.
+ * The layout a service relies on to be assembled from units (docs/units.md, {@code cache/package-info.java}): the cache
+ * layer knows no unit and no platform code, platform knows no unit, no unit knows another (but a unit's {@code demo}
+ * subpackage, which comes only with the showcase, may use the showcase), the types marked {@link Internal} are used only
+ * inside the cache layer, the strategy tests need no unit, and no main source file is over 400 lines. Units are every
+ * top-level package other than {@code cache} and {@code platform}, so the rules hold for whichever units are present.
  */
 class ArchitectureTest {
 
     private static final String ROOT = ArchitectureTest.class.getPackageName();
     private static final int MAX_LINES = 400;
+    /** The unit whose demo interface the other units' demo subpackages implement. */
+    private static final String SHOWCASE = "showcase";
 
     private static JavaClasses main;
     private static JavaClasses all;
@@ -77,13 +81,22 @@ class ArchitectureTest {
     }
 
     @Test
-    void noExampleKnowsAnother() {
+    void noUnitKnowsAnother() {
         for (String example : examples) {
             noClasses()
                     .that()
                     .resideInAPackage(ROOT + "." + example + "..")
+                    .and()
+                    .resideOutsideOfPackage(ROOT + "." + example + ".demo..")
                     .should()
                     .dependOnClassesThat(inAnExampleOtherThan(example))
+                    .allowEmptyShould(true)
+                    .check(all);
+            noClasses()
+                    .that()
+                    .resideInAPackage(ROOT + "." + example + ".demo..")
+                    .should()
+                    .dependOnClassesThat(inAnExampleOtherThan(example, SHOWCASE))
                     .allowEmptyShould(true)
                     .check(all);
         }
@@ -122,13 +135,29 @@ class ArchitectureTest {
     }
 
     @Test
-    void everyExamplePackageIsAnExampleOfTheTests() {
-        // The cross-cutting tests only cover the examples that register themselves (support/examples/Examples).
+    void everyExampleUnitIsAnExampleOfTheTests() throws IOException {
+        // The cross-cutting tests only cover the examples that have an ExampleUnderTest (support/examples/Examples).
         Set<String> registered = new TreeSet<>();
         dev.cachepatterns.support.examples.Examples.all()
                 .forEach(example ->
                         registered.add(example.getClass().getPackageName().substring(ROOT.length() + 1)));
-        assertThat(registered).isEqualTo(examples);
+        Set<String> exampleUnits = new TreeSet<>();
+        try (Stream<Path> units = Files.list(Path.of("units"))) {
+            for (Path unit : units.toList()) {
+                Properties properties = new Properties();
+                try (Reader reader = Files.newBufferedReader(unit.resolve("unit.properties"))) {
+                    properties.load(reader);
+                }
+                if ("example".equals(properties.getProperty("kind"))) {
+                    exampleUnits.add(
+                            properties.getProperty("package", unit.getFileName().toString()));
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException none) {
+            // a service with no unit
+        }
+        assertThat(registered).isEqualTo(exampleUnits);
+        assertThat(examples).containsAll(exampleUnits);
     }
 
     private static long lines(Path file) {
@@ -151,10 +180,11 @@ class ArchitectureTest {
         });
     }
 
-    private static DescribedPredicate<JavaClass> inAnExampleOtherThan(String example) {
-        return DescribedPredicate.describe("belong to another example", type -> {
+    private static DescribedPredicate<JavaClass> inAnExampleOtherThan(String... allowed) {
+        Set<String> own = new TreeSet<>(List.of(allowed));
+        return DescribedPredicate.describe("belong to another unit than " + own, type -> {
             String top = topPackage(type);
-            return examples.contains(top) && !top.equals(example);
+            return examples.contains(top) && !own.contains(top);
         });
     }
 

@@ -1,7 +1,7 @@
 /**
  * The cache layer: four Redis caching strategies over a reactive source of truth, as Mutiny components with no domain
- * knowledge. A new service takes this package as it is; its examples (users, inventory, posts, leaderboard) only supply
- * a loader or sink, keys and settings, and can be deleted.
+ * knowledge. A service takes this package as it is; its units (docs/units.md) only supply a loader or sink, keys and
+ * settings.
  *
  * <h2>Map</h2>
  *

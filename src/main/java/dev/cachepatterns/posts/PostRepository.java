@@ -28,7 +28,7 @@ import dev.cachepatterns.platform.idempotency.IdempotencyLedger;
 @ApplicationScoped
 public class PostRepository implements Loader<String, Post>, WriteBehindSink {
 
-    static final String VIEWS = "views";
+    public static final String VIEWS = "views";
     static final String LIKES = "likes";
     private static final String COLUMNS = "slug, title, body, author_id, views, likes, published_at";
 

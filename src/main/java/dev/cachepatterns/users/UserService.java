@@ -27,7 +27,7 @@ import dev.cachepatterns.platform.idempotency.IdempotencyKey;
 public class UserService {
 
     /** The {@code cache} tag of this cache's meters. */
-    static final String CACHE = "users";
+    public static final String CACHE = "users";
 
     private final UserRepository repository;
     private final CacheAside<Long, User> cache;

@@ -5,6 +5,9 @@ import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import dev.cachepatterns.support.examples.ExampleUnderTest;
+import dev.cachepatterns.support.examples.Examples;
+
 /** One application start shared by every fault test: own Redis and Postgres behind proxies ({@link FaultServers}). */
 public class FaultsProfile implements QuarkusTestProfile {
 
@@ -16,6 +19,6 @@ public class FaultsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         // The Redis time-out stays at its default (250 ms): it is the bound these tests assert.
-        return Map.of("write-behind.posts.flush-interval", "0.2s");
+        return Examples.settings(ExampleUnderTest::quickBackgroundWork);
     }
 }

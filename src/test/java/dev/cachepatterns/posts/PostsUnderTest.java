@@ -2,6 +2,7 @@ package dev.cachepatterns.posts;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -225,6 +226,11 @@ public class PostsUnderTest implements ExampleUnderTest {
                     Fuzz.is(400));
         }
         fuzz.malformedBodies("POST", "/posts");
+    }
+
+    @Override
+    public Map<String, String> quickBackgroundWork() {
+        return Map.of("write-behind.posts.flush-interval", "0.2s");
     }
 
     @Override

@@ -41,7 +41,6 @@ class SecurityDefaultsTest {
                 .filter(method -> Set.of("post", "put", "patch", "delete").contains(method))
                 .forEach(method -> changing.add(method.toUpperCase() + " " + path)));
 
-        assertThat(paths).containsKey("/dashboard/stats");
         assertThat(changing)
                 .hasSizeGreaterThanOrEqualTo(Examples.writeEndpoints().size());
         assertThat(changing)
@@ -49,19 +48,6 @@ class SecurityDefaultsTest {
                         .anyMatch(
                                 root -> route.substring(route.indexOf(' ') + 1).startsWith(root + "/")
                                         || route.endsWith(" " + root)));
-        given().post("/dashboard/stats").then().statusCode(405);
-        given().delete("/dashboard/stats").then().statusCode(405);
-        given().post("/dashboard/series").then().statusCode(405);
-    }
-
-    @Test
-    void theDemosThatChangeStateDoNotExistUnlessEnabled() {
-        // Hidden from the OpenAPI document and off by default (demo.enabled): outside dev mode, 404 like any unknown
-        // path.
-        given().get("/demo").then().statusCode(404);
-        for (String demo : List.of("stampede", "absent-burst", "write-behind-burst", "leaderboard-refresh")) {
-            given().post("/demo/" + demo).then().statusCode(404);
-        }
     }
 
     @Test

@@ -98,22 +98,18 @@ class WriteAuthorizationTest {
     }
 
     @Test
-    void readsNeedNoToken() {
-        // Every other test reads without a token (the writer token goes on writes only); these are the page's reads.
-        given().get("/dashboard/stats").then().statusCode(200);
+    void readsNeedNoTokenAndIgnoreABadOne() {
+        // Every other test reads without a token (the writer token goes on writes only). A token is verified only where
+        // a role is needed, so a bad one on a read changes nothing: still the read's own answer.
         given().get("/q/openapi?format=json").then().statusCode(200);
-        given().header("Authorization", Tokens.bearerWriter())
-                .get("/dashboard/stats")
-                .then()
-                .statusCode(200);
-        given().header("Authorization", "Bearer " + Tokens.withoutRole())
-                .get("/dashboard/stats")
-                .then()
-                .statusCode(200);
         given().header("Authorization", "Bearer not-a-jwt")
-                .get("/dashboard/stats")
+                .get("/no-such-resource")
                 .then()
-                .statusCode(200);
+                .statusCode(404);
+        given().header("Authorization", "Bearer " + Tokens.withoutRole())
+                .get("/no-such-resource")
+                .then()
+                .statusCode(404);
     }
 
     @Test
@@ -124,9 +120,7 @@ class WriteAuthorizationTest {
                 .post("/no-such-resource")
                 .then()
                 .statusCode(404);
-        unauthenticated().post("/dashboard/stats").then().statusCode(405);
-        // The page's demos are exempt (dev mode only): off in tests, so 404 rather than 401.
-        unauthenticated().post("/demo/stampede").then().statusCode(404);
+        unauthenticated().delete("/no-such-resource/1").then().statusCode(404);
     }
 
     @Test

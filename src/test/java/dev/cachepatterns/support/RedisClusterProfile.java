@@ -1,9 +1,13 @@
 package dev.cachepatterns.support;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
+
+import dev.cachepatterns.support.examples.ExampleUnderTest;
+import dev.cachepatterns.support.examples.Examples;
 
 /**
  * Runs the application with the {@code cluster} configuration profile of application.properties (on top of {@code
@@ -19,14 +23,12 @@ public class RedisClusterProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         // The shared 2-core machine is often overloaded; a slow reply should not look like an outage here.
-        // The users' near tier asked for: on a cluster it must stay off by itself (ClusterStrategiesTest checks).
-        return Map.of(
-                "cache.redis.timeout",
-                "1s",
-                "write-behind.posts.flush-interval",
-                "0.2s",
-                "cache.users.near.enabled",
-                "true");
+        // Every example's optional parts asked for (a near tier must stay off by itself on a cluster:
+        // ClusterStrategiesTest checks).
+        Map<String, String> settings = new HashMap<>(Examples.settings(ExampleUnderTest::quickBackgroundWork));
+        settings.putAll(Examples.settings(ExampleUnderTest::everythingOn));
+        settings.put("cache.redis.timeout", "1s");
+        return settings;
     }
 
     @Override

@@ -1,9 +1,13 @@
 package dev.cachepatterns.support;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
+
+import dev.cachepatterns.support.examples.ExampleUnderTest;
+import dev.cachepatterns.support.examples.Examples;
 
 /**
  * The application as the restricted service user, over TLS (the {@code redis-tls} configuration profile), on a Redis
@@ -21,9 +25,11 @@ public class SecureRedisProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         // TLS handshakes of a cold JVM on the busy 2-core machine can take longer than the 250 ms default: a slow
         // reply should not look like an outage here.
-        // The users' near tier on: its tracking connection (HELLO, CLIENT SETNAME/TRACKING, ROLE, SUBSCRIBE to its own
-        // channel) must be allowed by the ACL too.
-        return Map.of("cache.redis.timeout", "1s", "cache.users.near.enabled", "true");
+        // Every example's optional parts on: a near tier's tracking connection (HELLO, CLIENT SETNAME/TRACKING, ROLE,
+        // SUBSCRIBE to its own channel) must be allowed by the ACL too.
+        Map<String, String> settings = new HashMap<>(Examples.settings(ExampleUnderTest::everythingOn));
+        settings.put("cache.redis.timeout", "1s");
+        return settings;
     }
 
     @Override

@@ -5,6 +5,9 @@ import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import dev.cachepatterns.support.examples.ExampleUnderTest;
+import dev.cachepatterns.support.examples.Examples;
+
 /** The application with the {@code sentinel} configuration profile on a Sentinel deployment of the test's own. */
 public class SentinelProfile implements QuarkusTestProfile {
 
@@ -16,7 +19,7 @@ public class SentinelProfile implements QuarkusTestProfile {
     // The users' near tier on, so a fail-over is seen to flush it (its tracking connection dies with the old primary).
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("cache.users.near.enabled", "true");
+        return Examples.settings(ExampleUnderTest::everythingOn);
     }
 
     @Override

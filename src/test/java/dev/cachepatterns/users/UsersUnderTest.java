@@ -3,6 +3,7 @@ package dev.cachepatterns.users;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -227,6 +228,12 @@ public class UsersUnderTest implements ExampleUnderTest {
                 && raw.length() <= 18
                 && raw.chars().allMatch(c -> c >= '0' && c <= '9')
                 && Long.parseLong(raw) > 0;
+    }
+
+    @Override
+    public Map<String, String> everythingOn() {
+        // The near tier is off in %test (the HTTP tests change Redis behind the service's back).
+        return Map.of("cache.users.near.enabled", "true");
     }
 
     @Override

@@ -37,7 +37,7 @@ import dev.cachepatterns.cache.redis.RedisGuard;
  * </ul>
  *
  * <p>Keys: {@code <prefix>:stream}, {@code :pending}, {@code :failures}, {@code :dead}; the prefix carries a hash tag
- * (e.g. {@code cp:wb:{posts}}) and the cached copies must share it, so every script touches one Redis Cluster slot
+ * (e.g. {@code cp:wb:{articles}}) and the cached copies must share it, so every script touches one Redis Cluster slot
  * (checked at start). See {@code docs/write-behind.md}.
  */
 public final class WriteBehind {
@@ -93,7 +93,7 @@ public final class WriteBehind {
             String key = cachedCopyKey.apply(probe);
             if (HashSlot.of(key) != slot) {
                 throw new IllegalArgumentException("cached-copy key " + key + " is not in the hash slot of " + stream
-                        + ": give both key prefixes the same hash tag (e.g. cp:{posts} and cp:wb:{posts})");
+                        + ": give both key prefixes the same hash tag (e.g. cp:{articles} and cp:wb:{articles})");
             }
         }
     }

@@ -21,7 +21,7 @@ public interface WriteBehindSettings {
     }
 
     /**
-     * Prefix of every Redis key of this component. It must contain a hash tag (e.g. {@code cp:wb:{posts}}) so the
+     * Prefix of every Redis key of this component. It must contain a hash tag (e.g. {@code cp:wb:{articles}}) so the
      * stream, the pending counters, the failure counts and the dead-letter stream live in one cluster slot and the Lua
      * scripts that touch them together stay valid on a Redis Cluster.
      */

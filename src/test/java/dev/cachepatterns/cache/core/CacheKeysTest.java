@@ -9,12 +9,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CacheKeysTest {
 
-    private final CacheKeys keys = new CacheKeys("cp:users");
+    private final CacheKeys keys = new CacheKeys("cp:products");
 
     @Test
     void namesValuesAndLocksUnderThePrefix() {
-        assertThat(keys.value("42")).isEqualTo("cp:users:42");
-        assertThat(keys.lock("42")).isEqualTo("cp:users:lock:42");
+        assertThat(keys.value("42")).isEqualTo("cp:products:42");
+        assertThat(keys.lock("42")).isEqualTo("cp:products:lock:42");
     }
 
     @ParameterizedTest

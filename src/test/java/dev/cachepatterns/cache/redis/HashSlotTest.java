@@ -18,8 +18,8 @@ class HashSlotTest {
     @Test
     void aHashTagDecidesTheSlot() {
         assertThat(HashSlot.of("{user1000}.following")).isEqualTo(HashSlot.of("{user1000}.followers"));
-        assertThat(HashSlot.of("cp:wb:{posts}:stream")).isEqualTo(HashSlot.of("posts"));
-        assertThat(HashSlot.of("cp:{posts}:hello")).isEqualTo(HashSlot.of("cp:wb:{posts}:pending"));
+        assertThat(HashSlot.of("cp:wb:{articles}:stream")).isEqualTo(HashSlot.of("articles"));
+        assertThat(HashSlot.of("cp:{articles}:hello")).isEqualTo(HashSlot.of("cp:wb:{articles}:pending"));
         // An empty tag is no tag: the whole key is hashed; only the first tag counts.
         assertThat(HashSlot.of("foo{{bar}}zap")).isEqualTo(HashSlot.of("{bar"));
         assertThat(HashSlot.of("foo{bar}{zap}")).isEqualTo(HashSlot.of("bar"));

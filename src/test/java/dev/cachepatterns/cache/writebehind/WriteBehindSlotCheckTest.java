@@ -9,16 +9,16 @@ class WriteBehindSlotCheckTest {
 
     @Test
     void cachedCopiesUnderTheStreamsHashTagAreAccepted() {
-        assertThatCode(() -> WriteBehind.requireSameSlot(slug -> "cp:{posts}:" + slug, "cp:wb:{posts}:stream"))
+        assertThatCode(() -> WriteBehind.requireSameSlot(slug -> "cp:{articles}:" + slug, "cp:wb:{articles}:stream"))
                 .doesNotThrowAnyException();
-        assertThatCode(() -> WriteBehind.requireSameSlot(null, "cp:wb:{posts}:stream"))
+        assertThatCode(() -> WriteBehind.requireSameSlot(null, "cp:wb:{articles}:stream"))
                 .doesNotThrowAnyException();
     }
 
     @Test
     void cachedCopiesOutsideTheStreamsSlotAreRefusedAtStart() {
         // The old default: fine on one Redis, CROSSSLOT in the acknowledgement script on a Redis Cluster.
-        assertThatThrownBy(() -> WriteBehind.requireSameSlot(slug -> "cp:posts:" + slug, "cp:wb:{posts}:stream"))
+        assertThatThrownBy(() -> WriteBehind.requireSameSlot(slug -> "cp:articles:" + slug, "cp:wb:{articles}:stream"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("hash tag");
     }

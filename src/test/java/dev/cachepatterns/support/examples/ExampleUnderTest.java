@@ -1,6 +1,7 @@
 package dev.cachepatterns.support.examples;
 
 import java.util.List;
+import java.util.Map;
 
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -11,9 +12,9 @@ import dev.cachepatterns.support.fuzz.Fuzz;
 /**
  * What an example resource contributes to the tests that exercise every example at once: the bad-input fuzz, the fault
  * injection, the Redis Sentinel and Cluster tests, the ACL user test and the security defaults. Each example's test
- * package has one implementation, listed in {@code META-INF/services/dev.cachepatterns.support.examples.ExampleUnderTest}
- * (test resources); deleting an example ({@code scripts/new-service.sh --examples}) deletes its contribution, and those
- * tests then cover the examples that are left. See {@link Examples}.
+ * package has one implementation, a public class named {@code <Something>UnderTest} with a no-argument constructor,
+ * which {@link Examples} finds on the test classpath; a service made without the example
+ * ({@code scripts/new-service.sh --examples}) has no such class, and those tests then cover the examples it has.
  */
 public interface ExampleUnderTest {
 
@@ -66,4 +67,17 @@ public interface ExampleUnderTest {
 
     /** Checks of this example's strategy on a Redis Cluster: keys spread over the masters, each where Redis says. */
     default void verifyOnCluster(ClusterContext cluster) {}
+
+    /**
+     * Settings that switch on what this example leaves off in tests (its near tier, say), for the tests of a Redis
+     * topology (Sentinel, Cluster, the ACL user over TLS), which must exercise all of it.
+     */
+    default Map<String, String> everythingOn() {
+        return Map.of();
+    }
+
+    /** Settings that make this example's background work quick enough for a fault test to watch (a short flush). */
+    default Map<String, String> quickBackgroundWork() {
+        return Map.of();
+    }
 }

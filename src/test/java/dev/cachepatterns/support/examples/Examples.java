@@ -1,21 +1,88 @@
 package dev.cachepatterns.support.examples;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.ServiceLoader;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import dev.cachepatterns.support.LoadDriver;
 
-/** The examples present in this build, found through {@link ServiceLoader}, in the order of their names. */
+/**
+ * The examples present in this build, in the order of their names: every test class named {@code *UnderTest} that
+ * implements {@link ExampleUnderTest}. Found on the test classpath rather than listed anywhere, so adding or leaving out
+ * a unit edits no shared file.
+ */
 public final class Examples {
 
-    private static final List<ExampleUnderTest> ALL = ServiceLoader.load(ExampleUnderTest.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .sorted(Comparator.comparing(ExampleUnderTest::name))
-            .toList();
+    private static final List<ExampleUnderTest> ALL = discover();
 
     private Examples() {}
+
+    private static List<ExampleUnderTest> discover() {
+        Path root = testClassesRoot();
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.map(file -> root.relativize(file).toString())
+                    .filter(name -> name.endsWith("UnderTest.class"))
+                    .map(name ->
+                            name.substring(0, name.length() - ".class".length()).replace(separator(root), "."))
+                    .map(Examples::load)
+                    .filter(type -> ExampleUnderTest.class.isAssignableFrom(type)
+                            && !type.isInterface()
+                            && !Modifier.isAbstract(type.getModifiers()))
+                    .map(Examples::instantiate)
+                    .sorted(Comparator.comparing(ExampleUnderTest::name))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The directory this class was loaded from: the build's test classes. */
+    private static Path testClassesRoot() {
+        String resource = Examples.class.getName().replace('.', '/') + ".class";
+        URL url = Examples.class.getClassLoader().getResource(resource);
+        if (url == null || !"file".equals(url.getProtocol())) {
+            throw new IllegalStateException("test classes are not in a directory: " + url);
+        }
+        try {
+            Path path = Path.of(url.toURI());
+            for (int i = 0; i < resource.split("/").length; i++) {
+                path = path.getParent();
+            }
+            return path;
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String separator(Path root) {
+        return root.getFileSystem().getSeparator();
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name, false, Examples.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ExampleUnderTest instantiate(Class<?> type) {
+        try {
+            return (ExampleUnderTest) type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + type.getName(), e);
+        }
+    }
 
     public static List<ExampleUnderTest> all() {
         return ALL;
@@ -28,6 +95,13 @@ public final class Examples {
     /** Every cache of every example present. */
     public static List<String> caches() {
         return ALL.stream().flatMap(e -> e.caches().stream()).toList();
+    }
+
+    /** The settings every example present contributes, e.g. {@code Examples.settings(ExampleUnderTest::everythingOn)}. */
+    public static Map<String, String> settings(Function<ExampleUnderTest, Map<String, String>> contribution) {
+        Map<String, String> all = new HashMap<>();
+        ALL.forEach(example -> all.putAll(contribution.apply(example)));
+        return all;
     }
 
     /** Every state-changing endpoint of every example present. */

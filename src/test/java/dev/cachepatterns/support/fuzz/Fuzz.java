@@ -57,7 +57,7 @@ public final class Fuzz {
             "a}b{c",
             ":",
             "a:b",
-            "cp:users:1",
+            "cp:products:1",
             "*:*",
             "\r\n",
             "a\r\nFLUSHALL\r\n",

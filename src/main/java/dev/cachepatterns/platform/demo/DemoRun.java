@@ -1,8 +1,0 @@
-package dev.cachepatterns.platform.demo;
-
-import java.time.Instant;
-import java.util.Map;
-
-/** The answer of {@code POST /demo/{id}}. */
-public record DemoRun(
-        String id, int size, Instant startedAt, long durationMillis, String summary, Map<String, Number> figures) {}
