@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,7 @@ import dev.cachepatterns.support.PostgresServer;
 import dev.cachepatterns.support.PrometheusServer;
 import dev.cachepatterns.support.PrometheusServer.Alert;
 import dev.cachepatterns.support.RedisServer;
-import dev.cachepatterns.support.auth.Tokens;
+import dev.cachepatterns.support.examples.ExampleUnderTest;
 import dev.cachepatterns.support.examples.Examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,7 +87,8 @@ class PrometheusAlertsPackagedIT {
             assertThat(System.getenv("CI")).as("prometheus is installed in CI").isNotEqualTo("true");
             Assumptions.abort("no " + PrometheusServer.BINARY + ": apt-get install prometheus");
         }
-        Assumptions.assumeTrue(present("users") || present("posts"), "no example to put traffic on");
+        Optional<Supplier<HttpRequest.Builder>> anyCache = Optional.empty();
+        Optional<Supplier<HttpRequest.Builder>> anyWriteBehind = Optional.empty();
         redis = new RedisServer(List.of()).start();
         postgres = new PostgresServer().start();
         app = PackagedApp.start(
@@ -106,22 +106,23 @@ class PrometheusAlertsPackagedIT {
         assertThat(prometheus.alerts()).as("nothing fires on a healthy service").isEmpty();
         Files.writeString(TIMINGS, "Prometheus alert timings (fault injected at 0 s)\n");
 
-        // Each fault needs traffic of one example (users reads, posts views): a service without it skips that part.
-        if (present("users")) {
-            redisKilledFiresRedisCircuitOpen();
+        // Each fault needs traffic of some example (cached reads, write-behind writes): without one, that part is
+        // skipped.
+        for (ExampleUnderTest example : Examples.all()) {
+            anyCache = anyCache.or(() -> example.cachedRead(app));
+            anyWriteBehind = anyWriteBehind.or(() -> example.writeBehindWrite(app));
         }
-        if (present("posts")) {
-            postgresStoppedFiresWriteBehindLagHigh();
+        Assumptions.assumeTrue(anyCache.isPresent() || anyWriteBehind.isPresent(), "no example to put traffic on");
+        if (anyCache.isPresent()) {
+            redisKilledFiresRedisCircuitOpen(anyCache.get());
+        }
+        if (anyWriteBehind.isPresent()) {
+            postgresStoppedFiresWriteBehindLagHigh(anyWriteBehind.get());
         }
     }
 
-    private static boolean present(String example) {
-        return Examples.all().stream().anyMatch(e -> e.name().equals(example));
-    }
-
-    private void redisKilledFiresRedisCircuitOpen() throws Exception {
-        long userId = createUser();
-        AtomicInteger reads = startTraffic(() -> get("/users/" + userId));
+    private void redisKilledFiresRedisCircuitOpen(Supplier<HttpRequest.Builder> cachedRead) throws Exception {
+        AtomicInteger reads = startTraffic(cachedRead);
 
         Instant killed = Instant.now();
         redis.stop();
@@ -143,11 +144,8 @@ class PrometheusAlertsPackagedIT {
         assertThat(reads.get()).as("reads were answered during the outage").isPositive();
     }
 
-    private void postgresStoppedFiresWriteBehindLagHigh() throws Exception {
-        String slug = "alert-" + UUID.randomUUID().toString().substring(0, 8);
-        createPost(slug);
-        assertThat(status(get("/posts/" + slug))).isEqualTo(200); // cached: increments need the post
-        AtomicInteger accepted = startTraffic(() -> post("/posts/" + slug + "/views"));
+    private void postgresStoppedFiresWriteBehindLagHigh(Supplier<HttpRequest.Builder> write) throws Exception {
+        AtomicInteger accepted = startTraffic(write);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> accepted.get() > 10);
 
         Instant stopped = Instant.now();
@@ -212,44 +210,6 @@ class PrometheusAlertsPackagedIT {
 
     private static double seconds(Instant from, Instant to) {
         return Duration.between(from, to).toMillis() / 1000.0;
-    }
-
-    private long createUser() throws Exception {
-        String body = "{\"name\":\"Alert\",\"email\":\"alert-" + UUID.randomUUID() + "@example.com\"}";
-        HttpResponse<String> reply = http.send(
-                HttpRequest.newBuilder(app.uri("/users"))
-                        .header("Content-Type", "application/json")
-                        .header("Authorization", Tokens.bearerWriter())
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(reply.statusCode()).isEqualTo(201);
-        String json = reply.body();
-        int at = json.indexOf("\"id\":") + "\"id\":".length();
-        int end = at;
-        while (Character.isDigit(json.charAt(end))) {
-            end++;
-        }
-        return Long.parseLong(json.substring(at, end));
-    }
-
-    private void createPost(String slug) throws Exception {
-        String body = "{\"slug\":\"" + slug + "\",\"title\":\"Alerts\",\"body\":\"lag\",\"authorId\":1}";
-        assertThat(status(HttpRequest.newBuilder(app.uri("/posts"))
-                        .header("Content-Type", "application/json")
-                        .header("Authorization", Tokens.bearerWriter())
-                        .POST(HttpRequest.BodyPublishers.ofString(body))))
-                .isEqualTo(201);
-    }
-
-    private HttpRequest.Builder get(String path) {
-        return HttpRequest.newBuilder(app.uri(path));
-    }
-
-    private HttpRequest.Builder post(String path) {
-        return HttpRequest.newBuilder(app.uri(path))
-                .header("Authorization", Tokens.bearerWriter())
-                .POST(HttpRequest.BodyPublishers.noBody());
     }
 
     /** One request every {@link #TRAFFIC_EVERY} until {@link #stopTraffic}; counts the 2xx answers. */

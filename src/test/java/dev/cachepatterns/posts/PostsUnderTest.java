@@ -1,9 +1,14 @@
 package dev.cachepatterns.posts;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -16,6 +21,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import dev.cachepatterns.support.LoadDriver;
 import dev.cachepatterns.support.Outcome;
 import dev.cachepatterns.support.Outcomes;
+import dev.cachepatterns.support.PackagedApp;
+import dev.cachepatterns.support.auth.Tokens;
 import dev.cachepatterns.support.examples.ClusterContext;
 import dev.cachepatterns.support.examples.Endpoint;
 import dev.cachepatterns.support.examples.ExampleUnderTest;
@@ -231,6 +238,19 @@ public class PostsUnderTest implements ExampleUnderTest {
     @Override
     public Map<String, String> quickBackgroundWork() {
         return Map.of("write-behind.posts.flush-interval", "0.2s");
+    }
+
+    @Override
+    public Optional<Supplier<HttpRequest.Builder>> writeBehindWrite(PackagedApp app) {
+        String slug = "packaged-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = app.send(
+                "POST", "/posts", "{\"slug\":\"" + slug + "\",\"title\":\"Packaged\",\"body\":\"b\",\"authorId\":1}");
+        assertThat(created.statusCode()).as("POST /posts: %s", created.body()).isEqualTo(201);
+        // Cached: the increments need the post.
+        assertThat(app.status("/posts/" + slug)).isEqualTo(200);
+        return Optional.of(() -> HttpRequest.newBuilder(app.uri("/posts/" + slug + "/views"))
+                .header("Authorization", Tokens.bearerWriter())
+                .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     @Override

@@ -193,6 +193,30 @@ public final class PackagedApp implements AutoCloseable {
         return accepted.get();
     }
 
+    /**
+     * Sends {@code method path} with a JSON body (or none) and the writer token (writes need it, reads ignore it) and
+     * returns the answer: how a test prepares data on the packaged app.
+     */
+    public HttpResponse<String> send(String method, String path, String json) {
+        HttpRequest.BodyPublisher body =
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json);
+        try {
+            return HTTP.send(
+                    HttpRequest.newBuilder(uri(path))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", Tokens.bearerWriter())
+                            .method(method, body)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The status of a GET on the API port, or -1 when the app does not answer. */
     public int status(String path) {
         return status(uri(path));

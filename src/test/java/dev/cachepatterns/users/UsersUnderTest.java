@@ -1,13 +1,17 @@
 package dev.cachepatterns.users;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -20,6 +24,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import dev.cachepatterns.support.LoadDriver;
 import dev.cachepatterns.support.Metrics;
 import dev.cachepatterns.support.Outcomes;
+import dev.cachepatterns.support.PackagedApp;
 import dev.cachepatterns.support.RedisServer;
 import dev.cachepatterns.support.examples.ClusterContext;
 import dev.cachepatterns.support.examples.Endpoint;
@@ -35,6 +40,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** The users example (cache-aside) in the tests that exercise every example at once. */
 public class UsersUnderTest implements ExampleUnderTest {
+
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("\"id\":(\\d+)");
 
     private static final String USER_BODY =
             "{\"name\":\"n\",\"email\":\"n@example.com\",\"avatarUrl\":\"https://x.example/a.png\"}";
@@ -234,6 +241,18 @@ public class UsersUnderTest implements ExampleUnderTest {
     public Map<String, String> everythingOn() {
         // The near tier is off in %test (the HTTP tests change Redis behind the service's back).
         return Map.of("cache.users.near.enabled", "true");
+    }
+
+    @Override
+    public Optional<Supplier<HttpRequest.Builder>> cachedRead(PackagedApp app) {
+        HttpResponse<String> created = app.send(
+                "POST",
+                "/users",
+                "{\"name\":\"Packaged\",\"email\":\"packaged-" + UUID.randomUUID() + "@example.com\"}");
+        assertThat(created.statusCode()).as("POST /users: %s", created.body()).isEqualTo(201);
+        long id = Long.parseLong(
+                ID.matcher(created.body()).results().findFirst().orElseThrow().group(1));
+        return Optional.of(() -> HttpRequest.newBuilder(app.uri("/users/" + id)));
     }
 
     @Override

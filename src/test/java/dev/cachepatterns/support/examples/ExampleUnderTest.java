@@ -1,11 +1,15 @@
 package dev.cachepatterns.support.examples;
 
+import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.vertx.mutiny.sqlclient.Pool;
 
 import dev.cachepatterns.support.LoadDriver;
+import dev.cachepatterns.support.PackagedApp;
 import dev.cachepatterns.support.client.ApiClient;
 import dev.cachepatterns.support.fuzz.Fuzz;
 
@@ -74,6 +78,22 @@ public interface ExampleUnderTest {
      */
     default Map<String, String> everythingOn() {
         return Map.of();
+    }
+
+    /**
+     * For tests against a packaged app: prepares one entry of this example's cache-aside cache on {@code app} and returns
+     * the read of it, to send again and again (a cache kept busy while a fault is injected); empty if it has none.
+     */
+    default Optional<Supplier<HttpRequest.Builder>> cachedRead(PackagedApp app) {
+        return Optional.empty();
+    }
+
+    /**
+     * For tests against a packaged app: prepares what this example's write-behind writes need on {@code app} and returns
+     * one such write (with the writer token), to send again and again; empty if it has none.
+     */
+    default Optional<Supplier<HttpRequest.Builder>> writeBehindWrite(PackagedApp app) {
+        return Optional.empty();
     }
 
     /** Settings that make this example's background work quick enough for a fault test to watch (a short flush). */
