@@ -156,12 +156,13 @@ for root in src/main/java src/test/java src/main/resources; do
     mv "$root/$new_path.tmp" "$root/$new_path"
   fi
 done
-files=$(grep -rlI --exclude-dir=.git -e 'dev\.cachepatterns' -e 'cache-patterns' -e 'cp:' . || true)
+files=$(grep -rlI --exclude-dir=.git -e 'dev\.cachepatterns' -e 'cache[-_]patterns' -e 'cp:' . || true)
 for file in $files; do
   sed -i \
     -e "s/dev\.cachepatterns/$package/g" \
     -e "s/<groupId>$package<\/groupId>/<groupId>$group<\/groupId>/" \
     -e "s/cache-patterns/$artifact/g" \
+    -e "s/cache_patterns_/${artifact//-/_}_/g" \
     -e "s/\bcp:/$prefix:/g" \
     "$file"
 done
