@@ -90,7 +90,7 @@ public class ProblemMappers {
                 .build();
     }
 
-    // A Postgres call passed its deadline (hung or saturated database); the call was abandoned, its connection closed.
+    // A Postgres call passed its deadline (hung or saturated database); the call was abandoned, its session ended.
     @ServerExceptionMapper
     public Response sourceTimeout(SourceTimeoutException e, HttpServerRequest request) {
         return databaseUnavailable(request, "The database did not answer in time; retry shortly.");

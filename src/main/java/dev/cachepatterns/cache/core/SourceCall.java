@@ -47,6 +47,7 @@ final class SourceCall<T> {
     private final UniEmitter<? super T> emitter;
     private final AtomicInteger state = new AtomicInteger(ACQUIRING);
     private final Promise<Void> cancelSent = Promise.promise();
+    private final Promise<Void> gone = Promise.promise();
     private volatile SqlConnection connection;
     private volatile long timer = -1;
     private long startedNanos;
@@ -159,6 +160,7 @@ final class SourceCall<T> {
             meters.queryTimedOut();
             meters.active.decrementAndGet();
             meters.abandoned.incrementAndGet();
+            watchForClose(connection);
             cancel(connection);
             emitter.fail(new SourceTimeoutException("Postgres did not answer within " + millis(bound) + " ms"));
         }
@@ -184,6 +186,16 @@ final class SourceCall<T> {
     }
 
     /**
+     * From the deadline on, notes when the connection goes (the session ended, Postgres gone, the read-idle time-out).
+     * Its errors are expected from then on: the end of the session arrives as one (FATAL 57P01).
+     */
+    private void watchForClose(SqlConnection conn) {
+        // Completed after the pool's own close handling, which removes the connection from the pool.
+        conn.closeHandler(closed -> vertx.runOnContext(next -> gone.tryComplete()));
+        conn.exceptionHandler(failure -> LOG.debugf("abandoned connection: %s", failure));
+    }
+
+    /**
      * The abandoned work has ended: Postgres ends the session, and the connection is closed once the pool has seen it
      * go. Ending the session matters because the cancel request travels apart from the connection and Postgres may read
      * it late: on a connection back in the pool it would cancel another caller's query.
@@ -196,10 +208,10 @@ final class SourceCall<T> {
                 conn.close();
             }
         };
-        // Run after the pool's own close handling, which removes the connection from the pool.
-        conn.closeHandler(closed -> vertx.runOnContext(next -> release.run()));
-        // The session's end arrives as an error of the connection (FATAL 57P01): expected here.
-        conn.exceptionHandler(failure -> LOG.debugf("abandoned connection: %s", failure));
+        gone.future().onComplete(closed -> release.run());
+        if (released.get()) {
+            return; // gone already
+        }
         conn.query(END_SESSION)
                 .execute()
                 .onComplete(ended -> vertx.setTimer(millis(bound), id -> {

@@ -11,7 +11,7 @@ public interface SourceConfig {
 
     /**
      * Longest a request waits for one Postgres call: for a pooled connection, then for the answer. Past it the caller
-     * gets a 503 with Retry-After; a query still running is cancelled and its connection closed, not reused.
+     * gets a 503 with Retry-After; a query still running is cancelled and its session ended, its connection not reused.
      */
     @WithDefault("3s")
     Duration deadline();
