@@ -180,4 +180,4 @@ git add -A
 git add -A
 git commit -qm "New service $artifact from the cache-patterns template (examples:${keep:- none})"
 echo "Created $target ($group:$artifact, package $package, Redis key prefix $prefix:, examples:${keep:- none})."
-echo "Next: cd $target && ./mvnw verify   (on a database of its own: QUARKUS_DATASOURCE_REACTIVE_URL, see README)"
+echo "Next: cd $target && ./mvnw verify   (its tests use the database ${artifact//-/_}_test on the local Postgres, created when missing)"
