@@ -1,6 +1,7 @@
 // The page at / in headless Chromium: the leaderboard renders and changes when a score is posted, the cache
 // table fills in, the plots draw a panel with data for every cache / write-behind queue / refresh-ahead cache
-// the server reports, and each demo button the server lists changes its plot. BASE_URL points at a running
+// the server reports, each demo button the server lists changes its plot, and at a desktop's, a laptop's and a phone's
+// width nothing is cut off or scrolls sideways and the time axes read clock times. BASE_URL points at a running
 // service started with DEMO_ENABLED=true (run.sh starts one), TOKEN a writer token; SCREENSHOT names the picture of the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -140,6 +141,97 @@ test('the plots draw every panel the server reports, and each demo button moves 
     // Let the write-behind backlog drain on the plot before the picture.
     await page.waitForTimeout(3000);
     await page.screenshot({ path: process.env.SCREENSHOT ?? 'target-page.png', fullPage: true });
+  } finally {
+    await browser.close();
+  }
+});
+
+// What sticks out sideways on the page as laid out now: the page itself, a card (the three at the top, the plots and
+// each plot panel) whose content is wider than the card, and any element in the top cards that scrolls or clips
+// sideways, unless `tableMayScroll` (a phone, narrower than the caches table) and it is a table's own wrapper. (A text
+// field scrolls the text typed into it, as it should.)
+function sidewaysProblems(tableMayScroll) {
+  const problems = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth) problems.push(`the page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
+  const cards = [...document.querySelectorAll('main > section, #plots, #plot-grid > .panel')].filter((c) => !c.hidden);
+  for (const card of cards) {
+    const name = card.id || card.dataset.panel;
+    if (card.scrollWidth > card.clientWidth) problems.push(`card ${name}: content ${card.scrollWidth} px in ${card.clientWidth} px`);
+    if (!card.matches('main > section')) continue;
+    for (const element of card.querySelectorAll(':not(input, textarea, select)')) {
+      const clipsOrScrolls = getComputedStyle(element).overflowX !== 'visible' && element.scrollWidth > element.clientWidth;
+      if (clipsOrScrolls && !(tableMayScroll && element.matches('.table-scroll'))) {
+        problems.push(`in card ${name}, ${element.tagName.toLowerCase()}.${element.className} scrolls sideways`);
+      }
+    }
+  }
+  return problems;
+}
+
+// Where the score form's button is, against the viewport and its card.
+function scoreButtonPlace() {
+  const button = document.querySelector('#score-form button').getBoundingClientRect();
+  const card = document.getElementById('leaderboard').getBoundingClientRect();
+  return { button: { left: button.left, right: button.right, width: button.width }, card: { left: card.left, right: card.right },
+    viewport: document.documentElement.clientWidth };
+}
+
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/;
+const seconds = (label) => label.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+// Seconds from one clock label to a later one (past midnight too).
+const secondsBetween = (from, to) => (seconds(to) - seconds(from) + 86_400) % 86_400;
+
+test('at 1400, 1920, 1024 and 390 px nothing is cut off or scrolls sideways, and the time axes read clock times', async () => {
+  await postScore('carol', 5);
+  const browser = await launch();
+  try {
+    for (const width of [1400, 1920, 1024, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(baseUrl + '/');
+      await page.fill('#board', board);
+      await page.dispatchEvent('#board', 'change');
+      await page.waitForSelector('#board-entries tr[data-player]', { timeout: 10_000 });
+      await page.waitForSelector('#cache-rows tr', { timeout: 10_000 });
+      await page.waitForFunction(() => window.cachePatterns?.points.length >= 2
+        && Object.keys(window.cachePatterns.charts).length > 0, null, { timeout: 20_000 });
+      // Charts follow their panels' widths one frame after layout.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+
+      // Only a phone is narrower than the caches table; there it scrolls inside its own wrapper, never the card.
+      assert.deepEqual(await page.evaluate(sidewaysProblems, width < 640), [], `at ${width} px`);
+
+      const place = await page.evaluate(scoreButtonPlace);
+      assert.ok(place.button.width > 0, `at ${width} px the score button has a size: ${JSON.stringify(place)}`);
+      assert.ok(place.button.left >= place.card.left && place.button.right <= place.card.right,
+        `at ${width} px the score button is inside its card: ${JSON.stringify(place)}`);
+      assert.ok(place.button.left >= 0 && place.button.right <= place.viewport,
+        `at ${width} px the score button is inside the viewport: ${JSON.stringify(place)}`);
+
+      // Every chart's time axis, as drawn: clock times, in order, not crowded (uPlot keeps ticks 70 px apart).
+      const axes = await page.evaluate(() => Object.entries(window.cachePatterns.charts).map(([key, entry]) =>
+        ({ key, labels: window.cachePatterns.ticks?.[key], plotWidth: entry.plot.over.clientWidth })));
+      assert.ok(axes.length > 0);
+      for (const { key, labels, plotWidth } of axes) {
+        assert.ok(labels?.length >= 1, `at ${width} px chart ${key} has time labels: ${labels}`);
+        labels.forEach((label) => assert.match(label, CLOCK, `at ${width} px chart ${key}: ${labels}`));
+        labels.slice(1).forEach((label, i) => assert.ok(secondsBetween(labels[i], label) > 0, `in order: ${labels}`));
+        assert.ok((labels.length - 1) * 70 <= plotWidth, `at ${width} px chart ${key}: ${labels.length} labels in ${plotWidth} px`);
+      }
+
+      // Over a full 10-minute window the ticks fall on whole minutes at even steps.
+      const tenMinutes = await page.evaluate(() => {
+        const [key, entry] = Object.entries(window.cachePatterns.charts)[0];
+        const now = Date.now() / 1000;
+        entry.plot.batch((u) => u.setScale('x', { min: now - 600, max: now }));
+        return window.cachePatterns.ticks[key];
+      });
+      assert.ok(tenMinutes.length >= 2, `at ${width} px over 10 minutes: ${tenMinutes}`);
+      const steps = tenMinutes.slice(1).map((label, i) => secondsBetween(tenMinutes[i], label));
+      tenMinutes.forEach((label) => assert.match(label, /:00$/, `at ${width} px over 10 minutes: ${tenMinutes}`));
+      assert.ok(steps.every((step) => step === steps[0] && step >= 60), `at ${width} px over 10 minutes: ${tenMinutes}`);
+      await page.close();
+    }
   } finally {
     await browser.close();
   }

@@ -20,7 +20,10 @@ function renderBoard(board) {
     `<tr data-player="${escapeHtml(e.player)}"><td>${e.rank}</td><td>${escapeHtml(e.player)}</td>` +
     `<td class="num">${e.score}</td></tr>`);
   $('board-entries').innerHTML = rows.length ? rows.join('') : '<tr><td colspan="3">no scores yet</td></tr>';
-  $('refreshed-at').textContent = board.refreshedAt || '–';
+  // The clock time reads at a glance; the full instant stays in the tooltip.
+  const refreshed = board.refreshedAt ? new Date(board.refreshedAt) : null;
+  $('refreshed-at').textContent = refreshed ? refreshed.toLocaleTimeString([], {hourCycle: 'h23'}) : '–';
+  $('refreshed-at').title = board.refreshedAt || '';
 }
 
 function escapeHtml(text) {

@@ -1,6 +1,7 @@
 // The plots of the page at /: this instance's last minutes from GET /dashboard/series, drawn with uPlot.
 // One panel per cache, write-behind queue and refresh-ahead cache the server reports, so a deleted example
-// simply has no panel. window.cachePatterns exposes the charts and points (the browser test reads them).
+// simply has no panel. window.cachePatterns exposes the charts, points and time-axis labels (the browser test reads
+// them).
 'use strict';
 
 (() => {
@@ -14,11 +15,29 @@
   ];
   const TRIGGER_COLOURS = {read: '#2d6cdf', schedule: '#e69a1c'};
   const HEIGHT = 180;
+  const MIN_WIDTH = 200;
+  // Time is shown as the viewer's clock time. Ticks fall on whole seconds and at least 70 px apart (a label is about
+  // 55 px wide): a 10-minute window of 2-s points gets one every 1 or 2 minutes, a minute-old one every 5 or 10 s.
+  const clock = uPlot.fmtDate('{HH}:{mm}:{ss}');
+  const TIME_INCREMENTS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+  const TIME_TICK_SPACE = 70;
 
-  const state = {since: 0, points: [], view: null, charts: {}, updates: 0, lastError: null};
+  const state = {since: 0, points: [], view: null, charts: {}, ticks: {}, updates: 0, lastError: null};
   window.cachePatterns = state;
 
   const grid = document.getElementById('plot-grid');
+
+  function widthOf(holder) {
+    return Math.max(MIN_WIDTH, holder.clientWidth || 480);
+  }
+
+  // Charts follow their panel's width (the grid reflows on resize, and when the page's scroll bar comes or goes).
+  const resizes = new ResizeObserver((observed) => {
+    for (const {target} of observed) {
+      const entry = Object.values(state.charts).find((e) => e.plot.root.parentElement === target);
+      if (entry && entry.plot.width !== widthOf(target)) entry.plot.setSize({width: widthOf(target), height: HEIGHT});
+    }
+  });
 
   function panel(key, title) {
     let section = grid.querySelector(`[data-panel="${CSS.escape(key)}"]`);
@@ -41,6 +60,7 @@
       holder.className = 'chart';
       holder.dataset.chart = key;
       section.appendChild(holder);
+      resizes.observe(holder);
     }
     return holder;
   }
@@ -52,6 +72,7 @@
     let entry = state.charts[key];
     if (entry && entry.signature !== signature) {
       entry.plot.destroy();
+      delete state.ticks[key];
       entry = null;
     }
     const data = [state.points.map((p) => p.t / 1000)];
@@ -67,10 +88,10 @@
         scales[axis.scale] = axis.range ? {range: axis.range} : {auto: true, range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1]};
       }
       const plot = new uPlot({
-        width: Math.max(300, holder.clientWidth || 480),
+        width: widthOf(holder),
         height: HEIGHT,
         scales,
-        series: [{}, ...series.map((s) => ({
+        series: [{value: (u, t) => (t === null ? '--' : clock(new Date(t * 1000)))}, ...series.map((s) => ({
           label: s.label,
           stroke: s.stroke,
           fill: s.fill,
@@ -82,7 +103,12 @@
           points: s.sparse ? {show: true, size: 4} : {show: false},
           paths: s.stepped ? uPlot.paths.stepped({align: 1}) : undefined,
         }))],
-        axes: [{}, ...axes.map((axis, i) => ({
+        axes: [{
+          space: TIME_TICK_SPACE,
+          incrs: TIME_INCREMENTS,
+          size: 32,
+          values: (u, splits) => (state.ticks[key] = splits.map((t) => clock(new Date(t * 1000)))),
+        }, ...axes.map((axis, i) => ({
           scale: axis.scale,
           label: axis.label,
           side: i === 0 ? 3 : 1,
@@ -171,6 +197,7 @@
         Object.keys(state.charts).filter((k) => k.startsWith(section.dataset.panel)).forEach((k) => {
           state.charts[k].plot.destroy();
           delete state.charts[k];
+          delete state.ticks[k];
         });
         section.remove();
       }
@@ -214,13 +241,6 @@
 
   // Demos ask for a fresh look right after their run instead of waiting for the next poll.
   state.refresh = update;
-
-  window.addEventListener('resize', () => {
-    for (const entry of Object.values(state.charts)) {
-      const holder = entry.plot.root.parentElement;
-      entry.plot.setSize({width: Math.max(300, holder.clientWidth), height: HEIGHT});
-    }
-  });
 
   poll();
 })();
