@@ -115,8 +115,9 @@ def renamer(options: Options):
         (TEMPLATE_ARTIFACT, options.artifact),
     ]
     prefix = re.compile(r"\b" + re.escape(TEMPLATE_PREFIX) + ":")
-    # The name as an identifier (database, user, Sentinel master): cachepatterns in the template.
-    identifier = re.compile(r"\b" + TEMPLATE_ARTIFACT.replace("-", "") + r"\b")
+    # The name as an identifier: cachepatterns (database, user, Sentinel master) and cache_patterns (the dev and test
+    # databases, cache_patterns_dev, named after quarkus.application.name).
+    identifier = re.compile(r"\b(" + TEMPLATE_ARTIFACT.replace("-", "") + "|" + TEMPLATE_ARTIFACT.replace("-", "_") + r")(?=\b|_)")
 
     def rename(text: str) -> str:
         for old, new in pairs:
