@@ -5,7 +5,7 @@
 #
 # Usage: scripts/seed.sh [--<scale> N ...]   the scales are the units' own ("-- scale users 10000" in their seed.sql):
 #        with all examples (their defaults): --users 10000 --posts 1000 --skus 1000 --events 100000 --boards 10
-# Env:   DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test),
+# Env:   DATABASE_URL (default: dev mode's database, postgresql://postgres@127.0.0.1:5432/<application>_dev),
 #        REDIS_HOST / REDIS_PORT / REDIS_DB (default 127.0.0.1:6379, database 0), KEY_PATTERN (default 'cp:*')
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,11 @@ while [ $# -gt 0 ]; do
   fi
 done
 
-db=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
+# Dev mode's own database on the local Postgres (platform/localservices/LocalDatabase): quarkus.application.name in
+# lower case, anything but letters and digits as _, then _dev.
+app=$(sed -n 's/^quarkus\.application\.name=//p' "$(dirname "$0")/../src/main/resources/application.properties")
+dev_db=$(echo "${app:-app}" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/_/g; s/^_+|_+$//g')_dev
+db=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/$dev_db}
 start=$(date +%s.%N)
 
 variables=()

@@ -94,6 +94,7 @@ def render(argv):
         "package_path": generate.TEMPLATE_PACKAGE_PATH,
         "prefix": generate.TEMPLATE_PREFIX,
         "template_version": "",
+        "template_name": generate.TEMPLATE_ARTIFACT,
         "here": "path/to/service",
     }
     expected = {

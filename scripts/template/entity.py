@@ -5,7 +5,6 @@ import subprocess
 from pathlib import Path
 
 import generate
-import readme
 from generate import METADATA, Options, run
 from units import load_units
 
@@ -62,7 +61,7 @@ def update_readme(target: Path, root: Path, options: Options) -> bool:
     path = target / "README.md"
     text = path.read_text()
     context = generate.context_of(options, "")
-    fresh = readme.render((root / "scripts/template/README.md.in").read_text(), "service", load_units(target).values(), context)
+    fresh = generate.render_readme(root, target, "service", context, generate.renamer(options))
     changed = False
     for block in ("units: table", "units: tour"):
         pattern = re.compile(rf"<!-- {block} -->\n.*?<!-- /{block} -->\n", re.S)

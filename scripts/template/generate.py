@@ -115,8 +115,9 @@ def renamer(options: Options):
         (TEMPLATE_ARTIFACT, options.artifact),
     ]
     prefix = re.compile(r"\b" + re.escape(TEMPLATE_PREFIX) + ":")
-    # The name as an identifier (database, user, Sentinel master): cachepatterns in the template.
-    identifier = re.compile(r"\b" + TEMPLATE_ARTIFACT.replace("-", "") + r"\b")
+    # The name as an identifier: cachepatterns (database, user, Sentinel master) and cache_patterns (the dev and test
+    # databases, cache_patterns_dev, named after quarkus.application.name).
+    identifier = re.compile(r"\b(" + TEMPLATE_ARTIFACT.replace("-", "") + "|" + TEMPLATE_ARTIFACT.replace("-", "_") + r")(?=\b|_)")
 
     def rename(text: str) -> str:
         for old, new in pairs:
@@ -152,8 +153,9 @@ def assemble_dependencies(pom: str, units) -> str:
     return DEPENDENCIES.sub(lambda m: m.group(1) + body.rstrip("\n") + m.group(3), pom, count=1)
 
 
-def render_readme(root: Path, target: Path, mode: str, context: dict) -> str:
-    skeleton = (root / "scripts/template/README.md.in").read_text()
+def render_readme(root: Path, target: Path, mode: str, context: dict, rename=lambda text: text) -> str:
+    """README.md from README.md.in in the service's spelling ({{template_name}} keeps the template's)."""
+    skeleton = rename((root / "scripts/template/README.md.in").read_text())
     return readme.render(skeleton, mode, load_units(target).values(), context)
 
 
@@ -164,6 +166,7 @@ def context_of(options: Options, version: str) -> dict:
         "package_path": options.package_path,
         "prefix": options.prefix,
         "template_version": version,
+        "template_name": TEMPLATE_ARTIFACT,
         "here": f"path/to/{options.artifact}",
     }
 
@@ -215,7 +218,7 @@ def generate(root: Path, target: Path, options: Options, commit: bool = True, bu
     pom.write_text(assemble_dependencies(pom.read_text(), service_units.values()))
     pom.write_text(pom.read_text().replace(f"<groupId>{options.package}</groupId>", f"<groupId>{options.group}</groupId>", 1))
     context = context_of(options, describe)
-    (target / "README.md").write_text(render_readme(root, target, "service", context))
+    (target / "README.md").write_text(render_readme(root, target, "service", context, rename))
     (target / METADATA).write_text(
         "# The cache-patterns template version this service was made from (or last upgraded to), and the options it\n"
         "# was made with: scripts/upgrade-service.sh, run from a newer template checkout, reads them.\n"

@@ -113,6 +113,12 @@ class ArchitectureTest {
                 .check(main);
     }
 
+    // A library's impl package is not its API: a service that takes the layer must survive the library's upgrade.
+    @Test
+    void mainCodeUsesNoLibrarysImplPackage() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("..impl..").check(main);
+    }
+
     @Test
     void theStrategyTestsNeedNoExample() {
         noClasses()

@@ -90,7 +90,7 @@ public class ProblemMappers {
                 .build();
     }
 
-    // A Postgres call passed its deadline (hung or saturated database); the call was abandoned, its connection closed.
+    // A Postgres call passed its deadline (hung or saturated database); the call was abandoned, its session ended.
     @ServerExceptionMapper
     public Response sourceTimeout(SourceTimeoutException e, HttpServerRequest request) {
         return databaseUnavailable(request, "The database did not answer in time; retry shortly.");
@@ -163,22 +163,16 @@ public class ProblemMappers {
                 .build();
     }
 
-    // Vert.x reports some connection problems (pool acquire time-outs, refused connections) with generic types.
+    // A connection problem wrapped in another failure. Time-outs are told by type only: every Postgres call on a
+    // request
+    // path goes through SourcePool, which turns its deadline (the pool's acquire time-out included) into
+    // SourceTimeoutException.
     private static boolean isConnectionFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException
                     || t instanceof ClosedConnectionException
-                    || t instanceof io.netty.channel.ConnectTimeoutException) {
-                return true;
-            }
-            String message = t.getMessage();
-            // The reactive pool gives up waiting for a connection (PoolOptions.connectionTimeout, 30 s by default).
-            if (t instanceof io.vertx.core.VertxException && "Timeout waiting for connection".equals(message)) {
-                return true;
-            }
-            if (t instanceof io.vertx.core.impl.NoStackTraceThrowable
-                    && message != null
-                    && message.toLowerCase().contains("timeout")) {
+                    || t instanceof io.netty.channel.ConnectTimeoutException
+                    || t instanceof SourceTimeoutException) {
                 return true;
             }
         }

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Pass criteria: reads of cached data answer 200; every other request is answered, a success or a documented 503,
  * within the deadline plus 0.5 s; none goes unanswered; within 2 s of SIGCONT requests that need the database succeed
- * again, with no restart; the pool's gauges are back to idle once the load stops; Postgres holds exactly the accepted
+ * again, with no restart; the pool's gauges (waiting, active, abandoned) are back to idle once the load stops; Postgres holds exactly the accepted
  * views (no acknowledged write-behind increment lost, none doubled).
  */
 @QuarkusTest
@@ -151,6 +151,8 @@ class PostgresHungTest {
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(gauge("db.pool.waiting")).isZero();
             assertThat(gauge("db.pool.active")).isZero();
+            // Connections of calls abandoned at their deadline come back once Postgres has ended their sessions.
+            assertThat(gauge("db.pool.abandoned")).isZero();
         });
         Fixtures.assertConsistent(fixtures, outcomes, pool);
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 
+import dev.cachepatterns.platform.localservices.LocalDatabase;
 import dev.cachepatterns.support.auth.Tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -138,10 +140,31 @@ public final class PackagedApp implements AutoCloseable {
         }
     }
 
-    /** The Postgres the tests use by default ({@code QUARKUS_DATASOURCE_REACTIVE_URL}, else the local {@code test}). */
+    /**
+     * The Postgres the tests use by default: {@code QUARKUS_DATASOURCE_REACTIVE_URL}, else this service's test database
+     * on the local Postgres ({@code <quarkus.application.name>_test}, as the {@code @QuarkusTest}s use; created if
+     * missing).
+     */
     public static String defaultReactiveUrl() {
         String url = System.getenv("QUARKUS_DATASOURCE_REACTIVE_URL");
-        return url == null || url.isBlank() ? "postgresql://127.0.0.1:5432/test" : url;
+        if (url != null && !url.isBlank()) {
+            return url;
+        }
+        String database = LocalDatabase.name(applicationName(), true);
+        LocalDatabase.ensureExists("127.0.0.1", 5432, database, "postgres", null);
+        return "postgresql://127.0.0.1:5432/" + database;
+    }
+
+    private static String applicationName() {
+        Properties properties = new Properties();
+        try (var in = PackagedApp.class.getClassLoader().getResourceAsStream("application.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties.getProperty("quarkus.application.name", "app");
     }
 
     public int port() {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.cachepatterns.support.Management;
 import dev.cachepatterns.support.ManagementPortResource;
+import dev.cachepatterns.support.TestDatabaseResource;
 import dev.cachepatterns.support.auth.TestKeyResource;
 
 import static io.restassured.RestAssured.given;
@@ -28,6 +29,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusIntegrationTest
 @WithTestResource(TestKeyResource.class)
 @WithTestResource(ManagementPortResource.class)
+@WithTestResource(TestDatabaseResource.class)
 class UsersIT {
 
     @Test

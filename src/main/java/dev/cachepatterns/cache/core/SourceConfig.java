@@ -11,7 +11,7 @@ public interface SourceConfig {
 
     /**
      * Longest a request waits for one Postgres call: for a pooled connection, then for the answer. Past it the caller
-     * gets a 503 with Retry-After; a query still running is cancelled and its connection closed, not reused.
+     * gets a 503 with Retry-After; a query still running is cancelled and its session ended, its connection not reused.
      */
     @WithDefault("3s")
     Duration deadline();
@@ -30,4 +30,13 @@ public interface SourceConfig {
      */
     @WithDefault("256")
     int maxWaiting();
+
+    /**
+     * A pooled connection on which Postgres sends nothing for this long is closed (Vert.x' read-idle time-out): it
+     * bounds how long a call abandoned at its deadline keeps its connection out of the pool when Postgres never answers
+     * it (a host gone without a reset, e.g. after a fail-over). Idle pooled connections are closed after it too and
+     * reopened on demand. Keep it above {@link #statementTimeout()} and every {@code flush-timeout}; 0 turns it off.
+     */
+    @WithDefault("30s")
+    Duration readIdleTimeout();
 }

@@ -23,12 +23,14 @@ final class EmbeddedServices {
 
     private EmbeddedServices() {}
 
-    static synchronized String postgresUrl() {
+    /** The URL of {@code database} on the embedded Postgres, started unless it runs, the database created if missing. */
+    static synchronized String postgresUrl(String database) {
         int port = reuse(POSTGRES_PORT);
         if (port < 0) {
             port = startPostgres();
         }
-        return "postgresql://127.0.0.1:" + port + "/postgres";
+        LocalDatabase.ensureExists("127.0.0.1", port, database, "postgres", null);
+        return "postgresql://127.0.0.1:" + port + "/" + database;
     }
 
     static synchronized String redisUrl() {

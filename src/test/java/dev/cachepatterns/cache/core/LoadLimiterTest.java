@@ -49,6 +49,11 @@ class LoadLimiterTest {
             public int maxWaiting() {
                 return -1;
             }
+
+            @Override
+            public Duration readIdleTimeout() {
+                return Duration.ZERO;
+            }
         };
     }
 
