@@ -77,7 +77,7 @@ BASE_URL=$base_url MANAGEMENT_URL=$management_url TOKEN=$(scripts/token.sh) \
   deploy/k6/run-live.sh $(ls deploy/k6/smoke.js units/*/k6/smoke.js 2>/dev/null) | sed 's/^/compose: /' || die "k6 smoke.js"
 
 started=$(now_ms)
-compose stop -t 10 >"$work/stop.log" 2>&1 || { cat "$work/stop.log"; die "podman-compose stop"; }
+compose stop -t 30 >"$work/stop.log" 2>&1 || { cat "$work/stop.log"; die "podman-compose stop"; }
 app_exit=$(podman inspect --format '{{.State.ExitCode}}' "${project}_app_1")
 [ "$app_exit" = 0 ] || die "the app exited with $app_exit on podman-compose stop"
 compose down -t 10 >"$work/down.log" 2>&1 || { cat "$work/down.log"; die "podman-compose down"; }

@@ -148,8 +148,8 @@ done
 ok "probes ${K8S_STARTUP%:*} ${K8S_LIVENESS%:*} ${K8S_READINESS%:*} answer 200 on the management port $K8S_MANAGEMENT_PORT"
 [ "$(status "$base_url$ready_path")" = 404 ] || die "the API port serves $ready_path too"
 [ "$(status "$management_url/q/metrics")" = 200 ] && [ "$(status "$management_url/q/info")" = 200 ] || die "/q/metrics, /q/info"
-for path in / /q/openapi /q/swagger-ui/; do [ "$(status "$base_url$path")" = 200 ] || die "GET $path on the API port"; done
-ok "the API port $K8S_HTTP_PORT serves / /q/openapi /q/swagger-ui and not the probes; /q/metrics /q/info on $K8S_MANAGEMENT_PORT"
+for path in /q/openapi /q/swagger-ui/; do [ "$(status "$base_url$path")" = 200 ] || die "GET $path on the API port"; done
+ok "the API port $K8S_HTTP_PORT serves /q/openapi /q/swagger-ui and not the probes; /q/metrics /q/info on $K8S_MANAGEMENT_PORT"
 uid=$(podman exec "$name" id -u)
 [ "$uid" != 0 ] || die "the process runs as root"
 [ "$uid" = "$K8S_RUN_AS_USER" ] || die "the image runs as $uid, the Deployment as runAsUser $K8S_RUN_AS_USER"

@@ -4,7 +4,7 @@
 # TRUNCATEs its tables first, so never point it at real data).
 #
 # Usage: scripts/seed.sh [--<scale> N ...]   the scales are the units' own ("-- scale users 10000" in their seed.sql):
-#        with all examples --users 100000 --posts 10000 --skus 10000 --events 1000000 --boards 10
+#        with all examples (their defaults): --users 10000 --posts 1000 --skus 1000 --events 100000 --boards 10
 # Env:   DATABASE_URL (default: dev mode's database, postgresql://postgres@127.0.0.1:5432/<application>_dev),
 #        REDIS_HOST / REDIS_PORT / REDIS_DB (default 127.0.0.1:6379, database 0), KEY_PATTERN (default 'cp:*')
 set -euo pipefail

@@ -118,8 +118,7 @@ def new_entity(root: Path, target: Path, name: str, source_name: str, singular, 
     if not update_readme(target, root, options):
         print("README.md has no units blocks: add the unit's row and tour step (units/%s/README.md) yourself" % name)
     print("formatting and exporting the API document (docs/openapi.yaml)")
-    generate.maven(target, "spotless:apply")
-    generate.export_api_document(target)
+    generate.format_and_export_api_document(target)
     if test:
         return run_tests(target, options, name)
     print(f"Next: cd {target} && ./mvnw verify, then commit units/{name} and src/*/java/{options.package_path}/{name}")

@@ -192,10 +192,14 @@ def maven(target: Path, *arguments):
     run("./mvnw", "-B", "-q", *arguments, cwd=target, quiet=True)
 
 
-def export_api_document(target: Path):
-    """docs/openapi.yaml as this service serves it (the units it has decide its paths): Quarkus writes the document at
-    build time, and every filter of the document runs at build time, so no test, database or Redis is needed."""
-    maven(target, "package", "-Dmaven.test.skip=true", "-Dquarkus.smallrye-openapi.store-schema-directory=target/openapi")
+def format_and_export_api_document(target: Path):
+    """Formats the renamed sources (imports sort by package) and writes docs/openapi.yaml as this service serves it (its
+    units decide its paths): Quarkus writes the document at build time, and every filter of the document runs at build
+    time, so no test, database or Redis is needed. One Maven run for both."""
+    maven(
+        target, "spotless:apply", "package", "-Dmaven.test.skip=true",
+        "-Dquarkus.smallrye-openapi.store-schema-directory=target/openapi",
+    )
     shutil.copyfile(target / "target/openapi/openapi.yaml", target / "docs/openapi.yaml")
 
 
@@ -223,8 +227,7 @@ def generate(root: Path, target: Path, options: Options, commit: bool = True, bu
     absent = [rename(t) for u in units.values() if u.name not in service_units for t in u.terms]
     check_docs(root, target, absent)
     if build:
-        maven(target, "spotless:apply")
-        export_api_document(target)
+        format_and_export_api_document(target)
     if commit:
         first_commit(target, FIRST_COMMIT.format(artifact=options.artifact) + f" {describe}")
 

@@ -1,5 +1,5 @@
 -- The inventory unit's synthetic rows for scripts/seed.sh.
--- scale skus 10000
+-- scale skus 1000
 TRUNCATE inventory;
 INSERT INTO inventory (sku, name, quantity, version)
 SELECT 'SKU-' || i, 'Item ' || i, (random() * 1000)::int, 1

@@ -1,6 +1,6 @@
 -- The leaderboards unit's score events for scripts/seed.sh: boards "global" and board-1..N-1; players drawn with a
 -- skew so some are far ahead.
--- scale events 1000000
+-- scale events 100000
 -- scale boards 10
 TRUNCATE score_events RESTART IDENTITY;
 INSERT INTO score_events (board, player, points, created_at)

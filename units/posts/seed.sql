@@ -1,6 +1,6 @@
 -- The posts unit's synthetic rows for scripts/seed.sh; authors are spread over the users scale.
--- scale posts 10000
--- scale users 100000
+-- scale posts 1000
+-- scale users 10000
 TRUNCATE posts;
 INSERT INTO posts (slug, title, body, author_id, views, likes, published_at)
 SELECT 'post-' || i, 'Post number ' || i, repeat('Lorem ipsum dolor sit amet. ', 20),

@@ -1,5 +1,5 @@
 -- The users unit's synthetic rows for scripts/seed.sh (deterministic with its setseed).
--- scale users 100000
+-- scale users 10000
 TRUNCATE users RESTART IDENTITY;
 INSERT INTO users (name, email, avatar_url)
 SELECT 'User ' || i, 'user' || i || '@example.com', 'https://img.example.com/u/' || i || '.png'
