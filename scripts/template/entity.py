@@ -56,6 +56,19 @@ def source_files(root: Path, source) -> list:
     ]
 
 
+def name_clashes(root: Path, files: list, rename, target: Path, options: Options, name: str) -> list:
+    """Classes of the new unit whose new simple name is also the name of a class it imports from elsewhere."""
+    own = {Path(rename(f)).stem for f in files if f.endswith(".java")}
+    package = f"{options.package}.{name}"
+    clashes = set()
+    for f in files:
+        if f.endswith(".java"):
+            for imported in re.findall(r"^import ([\w.]+)\.(\w+);", rename((root / f).read_text()), re.M):
+                if imported[1] in own and not imported[0].startswith(package):
+                    clashes.add(f"{imported[1]} ({imported[0]})")
+    return sorted(clashes)
+
+
 def update_readme(target: Path, root: Path, options: Options) -> bool:
     """The README's units blocks (table and tour) rendered again with the new unit; False if the team removed them."""
     path = target / "README.md"
@@ -105,6 +118,9 @@ def new_entity(root: Path, target: Path, name: str, source_name: str, singular, 
             text = text.replace(old, new)
         return to_service(text)
 
+    clashes = name_clashes(root, files, rename, target, options, name)
+    if clashes:
+        raise SystemExit(f"{name} would give classes the names of others they use: {', '.join(clashes)}; pick another name")
     written = []
     for old in files:
         new_path = target / rename(old)
