@@ -98,4 +98,10 @@ def upgrade(root: Path, target: Path) -> int:
         return 1
     print(git(target, "log", "-1", "--format=merged: %h %s").stdout.strip())
     print(git(target, "diff", "--stat", "HEAD~1", "HEAD").stdout.rstrip())
+    # The API document merged line by line is the service's only if it is what the merged code serves.
+    generate.format_and_export_api_document(target)
+    if git(target, "status", "--porcelain").stdout.strip():
+        git(target, "add", "-A")
+        run("git", *git_identity(), "commit", "-q", "-m", "docs/openapi.yaml (and formatting) as the upgraded service serves it", cwd=target)
+        print(git(target, "log", "-1", "--format=then: %h %s").stdout.strip())
     return 0
