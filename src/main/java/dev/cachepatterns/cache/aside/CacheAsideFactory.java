@@ -24,7 +24,8 @@ public class CacheAsideFactory {
                 shared.redis().getRedis(),
                 shared.vertx(),
                 shared.registry(),
-                shared.multiKey().clustered());
+                shared.multiKey().clustered(),
+                shared.guard().stalls());
     }
 
     // At the start of shutdown, before the Redis client closes under the tracking connections (that would read as

@@ -9,15 +9,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The near tier's meters: {@code cache_near_invalidations_total{cache}}, {@code cache_near_flushes_total{cache,reason}}
- * and {@code cache_near_entries{cache}}; its hits are {@code cache_gets_total{result="near_hit"}} ({@code
- * CacheMetrics}).
+ * The near tier's meters: {@code cache_near_invalidations_total{cache}}, {@code cache_near_flushes_total{cache,reason}},
+ * {@code cache_near_late_heartbeats_total{cache}} and {@code cache_near_entries{cache}}; its hits are {@code
+ * cache_gets_total{result="near_hit"}} ({@code CacheMetrics}).
  */
 final class NearMetrics {
 
     private final String cache;
     private final MeterRegistry registry;
     private final Counter invalidations;
+    private final Counter lateHeartbeats;
     private final Map<String, Counter> flushes = new ConcurrentHashMap<>();
 
     NearMetrics(String cache, MeterRegistry registry, Supplier<Number> entries) {
@@ -25,6 +26,11 @@ final class NearMetrics {
         this.registry = registry;
         this.invalidations = Counter.builder("cache.near.invalidations")
                 .description("Near-tier entries dropped because Redis reported their key changed")
+                .tag("cache", cache)
+                .register(registry);
+        this.lateHeartbeats = Counter.builder("cache.near.late.heartbeats")
+                .description("Heartbeats of the tracking connection answered too late to renew the near tier's lease:"
+                        + " hits went to Redis for a while, nothing was dropped")
                 .tag("cache", cache)
                 .register(registry);
         Gauge.builder("cache.near.entries", entries)
@@ -38,6 +44,10 @@ final class NearMetrics {
 
     void invalidated(int keys) {
         invalidations.increment(keys);
+    }
+
+    void lateHeartbeat() {
+        lateHeartbeats.increment();
     }
 
     void flushed(NearTier.Flush reason) {

@@ -31,6 +31,11 @@ public interface NearSettings {
         public Duration heartbeat() {
             return Duration.ofSeconds(1);
         }
+
+        @Override
+        public Duration maxSilence() {
+            return Duration.ofSeconds(5);
+        }
     };
 
     /** Serve hits from this JVM. Needs a Redis that tracks keys (6.0+, RESP3); off by itself on a Redis Cluster. */
@@ -49,9 +54,18 @@ public interface NearSettings {
     Duration maxTtl();
 
     /**
-     * How often the invalidation connection must answer a {@code ROLE}; one that does not answer within this long, or
-     * that answers from a replica, flushes the tier and reconnects.
+     * How often the invalidation connection is asked a {@code ROLE}. An answer lets the tier serve for two of these
+     * intervals from when it was asked (so an invalidation that cannot arrive is outlived by at most that); a late one
+     * pauses serving without dropping anything; one from a replica flushes the tier and reconnects.
      */
     @WithDefault("1s")
     Duration heartbeat();
+
+    /**
+     * How long a heartbeat may stay unanswered, not counting the time this process itself was stalled (CPU starvation,
+     * GC, a busy event loop), before the connection is taken for dead: the tier is flushed and tracking starts again on
+     * a new connection. Up to four times this whatever the cause.
+     */
+    @WithDefault("5s")
+    Duration maxSilence();
 }

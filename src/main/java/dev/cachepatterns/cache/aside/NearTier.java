@@ -19,7 +19,9 @@ import dev.cachepatterns.cache.core.CacheLookup;
  * closed with a placeholder: {@link #beforeRead} puts a {@link Pending} for the key before the read is sent, an
  * invalidation or a flush removes it, and {@link #afterRead} stores the reply only in place of that same placeholder
  * and only if no flush happened meanwhile (an epoch). A reply that lost the race is used for its own request and not
- * kept. Entries are held only while the tier is live, i.e. while invalidations are known to arrive.
+ * kept. Entries are held only while the tier is live, i.e. while its tracking connection is up, and served only until
+ * the lease its last answered heartbeat granted ({@link #serveUntil}): after that, until the next answer, reads go to
+ * Redis while the entries stay.
  */
 final class NearTier {
 
@@ -61,6 +63,7 @@ final class NearTier {
 
     private final Cache<String, Object> entries;
     private final AtomicLong epoch = new AtomicLong();
+    private final AtomicLong servingUntil = new AtomicLong();
     private final String generationKey;
     private final Runnable onGenerationChange;
     private final NearMetrics metrics;
@@ -104,9 +107,9 @@ final class NearTier {
         return metrics != null;
     }
 
-    /** The raw entry held for {@code key} (a value's JSON or the absent marker), or null. */
+    /** The raw entry held for {@code key} (a value's JSON or the absent marker), or null; null while not serving. */
     String get(String key) {
-        if (!live) {
+        if (!serving()) {
             return null;
         }
         return entries.getIfPresent(key) instanceof String raw ? raw : null;
@@ -174,15 +177,39 @@ final class NearTier {
 
     /**
      * Invalidations arrive from now on: start holding entries, after dropping anything from before (counted as a
-     * {@code reconnect} flush unless this is the first connection).
+     * {@code reconnect} flush unless this is the first connection), and serve them until {@code until} (a {@link
+     * System#nanoTime()} reading) unless a heartbeat extends it.
      */
-    void goLive(boolean reconnected) {
+    void goLive(boolean reconnected, long until) {
         epoch.incrementAndGet();
         entries.invalidateAll();
         if (reconnected && metrics != null) {
             metrics.flushed(Flush.RECONNECT);
         }
+        servingUntil.set(until);
         live = true;
+    }
+
+    /**
+     * A heartbeat was answered: every push sent before it has been applied, so entries may be served until {@code
+     * until}. False when that moment has already passed (the answer came too late to serve on it).
+     */
+    boolean serveUntil(long until) {
+        long now = System.nanoTime();
+        servingUntil.accumulateAndGet(until, (held, offered) -> offered - held > 0 ? offered : held);
+        return until - now > 0;
+    }
+
+    /** Whether entries are served now: live, and within the lease of the last answered heartbeat. */
+    boolean serving() {
+        return live && System.nanoTime() - servingUntil.get() < 0;
+    }
+
+    /** A heartbeat answered after its lease had lapsed: serving paused for a while, nothing was dropped. */
+    void lateHeartbeat() {
+        if (metrics != null) {
+            metrics.lateHeartbeat();
+        }
     }
 
     /** Invalidations may be missed from now on: hold nothing and drop what is held. */

@@ -9,6 +9,8 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import org.jboss.logging.Logger;
 
+import dev.cachepatterns.cache.redis.ProcessStalls;
+
 /**
  * Builds the near tier of each cache-aside cache whose settings ask for one, each with its own tracking connection
  * ({@link KeyTracking}), and stops them at shutdown. On a Redis Cluster the near tier stays off: a BCAST tracking
@@ -23,13 +25,15 @@ final class NearTiers {
     private final Vertx vertx;
     private final MeterRegistry registry;
     private final boolean clustered;
+    private final ProcessStalls stalls;
     private final List<KeyTracking> started = new CopyOnWriteArrayList<>();
 
-    NearTiers(Redis redis, Vertx vertx, MeterRegistry registry, boolean clustered) {
+    NearTiers(Redis redis, Vertx vertx, MeterRegistry registry, boolean clustered, ProcessStalls stalls) {
         this.redis = redis;
         this.vertx = vertx;
         this.registry = registry;
         this.clustered = clustered;
+        this.stalls = stalls;
     }
 
     /** The near tier of cache {@code name}: live once its tracking connection is up, or off for good. */
@@ -53,7 +57,7 @@ final class NearTiers {
                 shorter(near.maxTtl(), settings.negativeTtl()),
                 generationKey,
                 onGenerationChange);
-        KeyTracking tracking = new KeyTracking(name, settings.keyPrefix(), redis, vertx, near.heartbeat(), tier);
+        KeyTracking tracking = new KeyTracking(name, settings.keyPrefix(), redis, vertx, near, stalls, tier);
         started.add(tracking);
         tracking.start();
         return tier;

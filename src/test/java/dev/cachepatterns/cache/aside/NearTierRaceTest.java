@@ -30,7 +30,7 @@ class NearTierRaceTest {
 
     @Test
     void aReplyReadBeforeAnInvalidationThatArrivedFirstIsNotKept() {
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
 
         tier.invalidated(List.of(KEY));
@@ -41,7 +41,7 @@ class NearTierRaceTest {
 
     @Test
     void aReplyThatArrivesBeforeItsInvalidationIsKeptUntilTheInvalidationArrives() {
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
         tier.afterRead(read, "{\"old\":true}");
         assertThat(tier.get(KEY)).isEqualTo("{\"old\":true}");
@@ -53,7 +53,7 @@ class NearTierRaceTest {
 
     @Test
     void aFlushWhileAReadIsInFlightVoidsItsReply() {
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
 
         tier.flush(NearTier.Flush.HEARTBEAT);
@@ -64,11 +64,11 @@ class NearTierRaceTest {
 
     @Test
     void aTierThatWentDarkWhileAReadWasInFlightKeepsNothingEvenAfterItIsLiveAgain() {
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
 
         tier.goDark(NearTier.Flush.CONNECTION_LOST);
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         tier.afterRead(read, "{\"old\":true}");
 
         assertThat(tier.get(KEY)).isNull();
@@ -76,7 +76,7 @@ class NearTierRaceTest {
 
     @Test
     void twoReadsInFlightShareThePlaceholderAndOneInvalidationVoidsBoth() {
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         NearTier.Ticket first = tier.beforeRead(KEY);
         NearTier.Ticket second = tier.beforeRead(KEY);
 
@@ -93,7 +93,7 @@ class NearTierRaceTest {
         tier.afterRead(dark, "{\"v\":1}");
         assertThat(tier.get(KEY)).isNull();
 
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         tier.afterRead(tier.beforeRead(KEY), CacheLookup.FENCE_PREFIX + "abc");
         assertThat(tier.get(KEY)).isNull();
         tier.afterRead(tier.beforeRead(KEY), null);
@@ -115,12 +115,17 @@ class NearTierRaceTest {
                 Duration.ofSeconds(5),
                 "cp:test-near:gen:current",
                 () -> refreshed[0] = true);
-        withGenerations.goLive(false);
+        withGenerations.goLive(false, aMinuteFromNow());
         withGenerations.afterRead(withGenerations.beforeRead(KEY), "{\"v\":1}");
 
         withGenerations.invalidated(List.of("cp:test-near:gen:current"));
 
         assertThat(withGenerations.get(KEY)).isNull();
         assertThat(refreshed[0]).isTrue();
+    }
+
+    /** A lease that outlasts the test: these races are about invalidations, not heartbeats. */
+    private static long aMinuteFromNow() {
+        return System.nanoTime() + Duration.ofMinutes(1).toNanos();
     }
 }
