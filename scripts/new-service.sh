@@ -70,7 +70,7 @@ k6_of() {
 }
 acl_of() {
   case $1 in
-    users) echo '~cp:users:\* &cp:users:near-tracking' ;; inventory) echo '~cp:inventory:\*' ;;
+    users) echo '~cp:users:\*' ;; inventory) echo '~cp:inventory:\*' ;;
     posts) echo '~cp:{posts}:\* ~cp:wb:{posts}:\*' ;; leaderboards) echo '~cp:lb:\*' ;;
   esac
 }

@@ -18,10 +18,10 @@ public class CacheAsideFactory {
     private final CacheInfrastructure shared;
     private final NearTiers nearTiers;
 
-    public CacheAsideFactory(CacheInfrastructure shared) {
+    public CacheAsideFactory(CacheInfrastructure shared, TrackingClients trackingClients) {
         this.shared = shared;
         this.nearTiers = new NearTiers(
-                shared.redis().getRedis(),
+                trackingClients,
                 shared.vertx(),
                 shared.registry(),
                 shared.multiKey().clustered(),

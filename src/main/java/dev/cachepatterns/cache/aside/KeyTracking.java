@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -18,8 +19,8 @@ import org.jboss.logging.Logger;
 import dev.cachepatterns.cache.redis.ProcessStalls;
 
 /**
- * Redis server-assisted client-side caching for one near tier: a dedicated connection in RESP3 with {@code CLIENT
- * TRACKING ON BCAST PREFIX <prefix>:}, so Redis pushes the name of every key under the prefix that anyone changes (any
+ * Redis server-assisted client-side caching for one near tier: a connection of its own (a client of its own, {@link
+ * TrackingClients}) in RESP3 with {@code CLIENT TRACKING ON BCAST PREFIX <prefix>:}, so Redis pushes the name of every key under the prefix that anyone changes (any
  * instance, script or {@code redis-cli}; expiries and evictions too; {@code FLUSHALL} as "everything").
  *
  * <p>A {@code ROLE} heartbeat every {@code heartbeat} proves, once answered, that every push Redis sent before it has
@@ -38,12 +39,12 @@ final class KeyTracking {
     private static final Logger LOG = Logger.getLogger(KeyTracking.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    /** The live tracking connection and its heartbeat. */
-    private record Session(RedisConnection connection, TrackingHeartbeat heartbeat) {}
+    /** The live tracking connection, the client it alone uses, and its heartbeat. */
+    private record Session(Redis client, RedisConnection connection, TrackingHeartbeat heartbeat) {}
 
     private final String name;
     private final String prefix;
-    private final Redis redis;
+    private final Supplier<Redis> clients;
     private final Vertx vertx;
     private final NearSettings settings;
     private final ProcessStalls stalls;
@@ -58,14 +59,14 @@ final class KeyTracking {
     KeyTracking(
             String name,
             String prefix,
-            Redis redis,
+            Supplier<Redis> clients,
             Vertx vertx,
             NearSettings settings,
             ProcessStalls stalls,
             NearTier tier) {
         this.name = name;
         this.prefix = prefix;
-        this.redis = redis;
+        this.clients = clients;
         this.vertx = vertx;
         this.settings = settings;
         this.stalls = stalls;
@@ -85,7 +86,7 @@ final class KeyTracking {
         Session session = current.getAndSet(null);
         tier.goDark(NearTier.Flush.CONNECTION_LOST);
         if (session != null) {
-            session.connection().closeAndForget();
+            session.client().close();
         }
     }
 
@@ -94,13 +95,15 @@ final class KeyTracking {
             return;
         }
         long startedAt = System.nanoTime();
-        redis.connect()
+        Redis client = clients.get();
+        client.connect()
                 .flatMap(this::track)
                 .ifNoItem()
                 .after(settings.maxSilence())
                 .fail()
                 .subscribe()
-                .with(connection -> tracking(connection, startedAt), failure -> {
+                .with(connection -> tracking(client, connection, startedAt), failure -> {
+                    client.close(); // and with it a connection that came up after the time-out
                     // Once at WARN (e.g. a Redis user without CLIENT TRACKING), then quietly: Redis may just be down.
                     if (!warned) {
                         warned = true;
@@ -112,8 +115,7 @@ final class KeyTracking {
                 });
     }
 
-    // HELLO 3 so invalidations arrive as pushes on this very connection, whatever the pool negotiated; SUBSCRIBE marks
-    // it tainted, so the pool closes it instead of lending it out again with tracking on.
+    // HELLO 3 so invalidations arrive as pushes on this very connection, whatever the client negotiated.
     private Uni<RedisConnection> track(RedisConnection connection) {
         connection.handler(message -> onMessage(connection, message));
         connection.exceptionHandler(failure -> lost(connection, NearTier.Flush.CONNECTION_LOST));
@@ -128,10 +130,7 @@ final class KeyTracking {
                         .arg("BCAST")
                         .arg("PREFIX")
                         .arg(prefix + ":")))
-                .flatMap(on -> connection.send(Request.cmd(Command.SUBSCRIBE).arg(prefix + ":near-tracking")))
-                .replaceWith(connection)
-                .onFailure()
-                .invoke(connection::closeAndForget);
+                .replaceWith(connection);
     }
 
     /** Whether a heartbeat is on its way (tests hold its answer back). */
@@ -146,12 +145,12 @@ final class KeyTracking {
     }
 
     // Tracking was switched on after startedAt: anything written since is pushed, so the tier may serve from there.
-    private void tracking(RedisConnection connection, long startedAt) {
+    private void tracking(Redis client, RedisConnection connection, long startedAt) {
         if (stopped) {
-            connection.closeAndForget();
+            client.close();
             return;
         }
-        current.set(new Session(connection, new TrackingHeartbeat(stalls, settings.maxSilence())));
+        current.set(new Session(client, connection, new TrackingHeartbeat(stalls, settings.maxSilence())));
         backoff = Duration.ofMillis(100);
         tier.goLive(everLive, startedAt + lease());
         if (everLive) {
@@ -239,7 +238,7 @@ final class KeyTracking {
         }
         tier.goDark(reason);
         LOG.infof("near tier of %s: invalidations interrupted (%s), serving from Redis", name, reason.label());
-        connection.closeAndForget();
+        session.client().close();
         retryLater();
     }
 

@@ -8,7 +8,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
-import dev.cachepatterns.cache.core.CacheLookup;
+import dev.cachepatterns.cache.core.EntryFormat;
 
 /**
  * The in-process tier of one cache-aside cache: what Redis answered for a key (the raw entry: a value or the absent
@@ -134,10 +134,7 @@ final class NearTier {
         if (ticket.pending() == null) {
             return;
         }
-        boolean keep = raw != null
-                && !raw.startsWith(CacheLookup.FENCE_PREFIX)
-                && live
-                && epoch.get() == ticket.pending().epoch;
+        boolean keep = EntryFormat.answers(raw) && live && epoch.get() == ticket.pending().epoch;
         if (keep) {
             entries.asMap().replace(ticket.key(), ticket.pending(), raw);
         } else {
@@ -231,9 +228,8 @@ final class NearTier {
 
         @Override
         public long expireAfterCreate(String key, Object entry, long now) {
-            Duration age = entry instanceof Pending
-                    ? PENDING_AGE
-                    : CacheLookup.ABSENT_MARKER.equals(entry) ? absentAge : valueAge;
+            Duration age =
+                    entry instanceof Pending ? PENDING_AGE : EntryFormat.absent((String) entry) ? absentAge : valueAge;
             return age.toNanos();
         }
 

@@ -6,7 +6,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
 import org.jboss.logging.Logger;
 
 import dev.cachepatterns.cache.redis.ProcessStalls;
@@ -21,15 +20,15 @@ final class NearTiers {
 
     private static final Logger LOG = Logger.getLogger(NearTiers.class);
 
-    private final Redis redis;
+    private final TrackingClients clients;
     private final Vertx vertx;
     private final MeterRegistry registry;
     private final boolean clustered;
     private final ProcessStalls stalls;
     private final List<KeyTracking> started = new CopyOnWriteArrayList<>();
 
-    NearTiers(Redis redis, Vertx vertx, MeterRegistry registry, boolean clustered, ProcessStalls stalls) {
-        this.redis = redis;
+    NearTiers(TrackingClients clients, Vertx vertx, MeterRegistry registry, boolean clustered, ProcessStalls stalls) {
+        this.clients = clients;
         this.vertx = vertx;
         this.registry = registry;
         this.clustered = clustered;
@@ -57,7 +56,8 @@ final class NearTiers {
                 shorter(near.maxTtl(), settings.negativeTtl()),
                 generationKey,
                 onGenerationChange);
-        KeyTracking tracking = new KeyTracking(name, settings.keyPrefix(), redis, vertx, near, stalls, tier);
+        KeyTracking tracking =
+                new KeyTracking(name, settings.keyPrefix(), () -> clients.create(vertx), vertx, near, stalls, tier);
         started.add(tracking);
         tracking.start();
         return tier;

@@ -74,8 +74,9 @@ class NearTierHeartbeatTest {
                 Duration.ofMinutes(1),
                 cache.keyPrefix() + ":gen:current",
                 () -> {});
-        Redis client = Redis.createClient(vertx, "redis://127.0.0.1:" + proxy.port());
-        tracking = new KeyTracking(cache.name(), cache.keyPrefix(), client, vertx, NEAR, stalls, tier);
+        String uri = "redis://127.0.0.1:" + proxy.port();
+        tracking = new KeyTracking(
+                cache.name(), cache.keyPrefix(), () -> Redis.createClient(vertx, uri), vertx, NEAR, stalls, tier);
         tracking.start();
         Awaitility.await().atMost(WAIT).until(tier::serving);
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import dev.cachepatterns.cache.core.CacheLookup;
+import dev.cachepatterns.cache.core.EntryFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,14 +94,14 @@ class NearTierRaceTest {
         assertThat(tier.get(KEY)).isNull();
 
         tier.goLive(false, aMinuteFromNow());
-        tier.afterRead(tier.beforeRead(KEY), CacheLookup.FENCE_PREFIX + "abc");
+        tier.afterRead(tier.beforeRead(KEY), EntryFormat.newFence());
         assertThat(tier.get(KEY)).isNull();
         tier.afterRead(tier.beforeRead(KEY), null);
         assertThat(tier.get(KEY)).isNull();
         assertThat(tier.size()).isZero();
 
-        tier.afterRead(tier.beforeRead(KEY), CacheLookup.ABSENT_MARKER);
-        assertThat(tier.get(KEY)).isEqualTo(CacheLookup.ABSENT_MARKER);
+        tier.afterRead(tier.beforeRead(KEY), EntryFormat.absentEntry());
+        assertThat(tier.get(KEY)).isEqualTo(EntryFormat.absentEntry());
     }
 
     @Test
