@@ -10,8 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The near tier's meters: {@code cache_near_invalidations_total{cache}}, {@code cache_near_flushes_total{cache,reason}},
- * {@code cache_near_late_heartbeats_total{cache}} and {@code cache_near_entries{cache}}; its hits are {@code
- * cache_gets_total{result="near_hit"}} ({@code CacheMetrics}).
+ * {@code cache_near_late_heartbeats_total{cache}}, {@code cache_near_entries{cache}} and {@code cache_near_bytes{cache}};
+ * its hits are {@code cache_gets_total{result="near_hit"}} ({@code CacheMetrics}).
  */
 final class NearMetrics {
 
@@ -21,7 +21,7 @@ final class NearMetrics {
     private final Counter lateHeartbeats;
     private final Map<String, Counter> flushes = new ConcurrentHashMap<>();
 
-    NearMetrics(String cache, MeterRegistry registry, Supplier<Number> entries) {
+    NearMetrics(String cache, MeterRegistry registry, Supplier<Number> entries, Supplier<Number> weighedBytes) {
         this.cache = cache;
         this.registry = registry;
         this.invalidations = Counter.builder("cache.near.invalidations")
@@ -36,6 +36,11 @@ final class NearMetrics {
         Gauge.builder("cache.near.entries", entries)
                 .description("Entries held by the near tier (values, absent markers and reads in flight)")
                 .tag("cache", cache)
+                .register(registry);
+        Gauge.builder("cache.near.bytes", weighedBytes)
+                .description("Bytes the near tier holds as its memory bound (max-memory) weighs them")
+                .tag("cache", cache)
+                .baseUnit("bytes")
                 .register(registry);
         for (NearTier.Flush reason : NearTier.Flush.values()) {
             flush(reason);

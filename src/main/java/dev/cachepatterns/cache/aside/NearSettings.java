@@ -1,6 +1,7 @@
 package dev.cachepatterns.cache.aside;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 
 import io.smallrye.config.WithDefault;
 
@@ -18,8 +19,13 @@ public interface NearSettings {
         }
 
         @Override
-        public int maxEntries() {
-            return 0;
+        public MemoryBound maxMemory() {
+            return MemoryBound.of("1%");
+        }
+
+        @Override
+        public OptionalInt maxEntries() {
+            return OptionalInt.empty();
         }
 
         @Override
@@ -42,9 +48,21 @@ public interface NearSettings {
     @WithDefault("false")
     boolean enabled();
 
-    /** Entries held at most (values and absent markers); the least valuable go first (Caffeine's W-TinyLFU). */
-    @WithDefault("100000")
-    int maxEntries();
+    /**
+     * The most heap the tier may take, as a size ({@code 64M}) or a share of the JVM's maximum heap ({@code 10%}): each
+     * entry weighs its key's and value's bytes plus a measured per-entry overhead, so the weighed bytes ({@code
+     * cache_near_bytes}) are close to the heap it takes. Beyond it the least valuable entries go first (Caffeine's
+     * W-TinyLFU). A share keeps the default safe on any heap; all near tiers together above a quarter of the heap get a
+     * warning at start.
+     */
+    @WithDefault("10%")
+    MemoryBound maxMemory();
+
+    /**
+     * A second bound, on entries (values and absent markers): unset by default. When set, every entry weighs at least
+     * {@code max-memory / max-entries}.
+     */
+    OptionalInt maxEntries();
 
     /**
      * Longest an entry is held, whatever happens; capped at the cache's TTL (and its negative TTL for absent markers).

@@ -2,18 +2,20 @@ package dev.cachepatterns.cache.aside;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy.Eviction;
 
 import dev.cachepatterns.cache.core.EntryFormat;
 
 /**
  * The in-process tier of one cache-aside cache: what Redis answered for a key (the raw entry: a value or the absent
- * marker), held in Caffeine, bounded by entries and by age, and dropped when Redis reports the key changed ({@link
- * KeyTracking}).
+ * marker), held in Caffeine, bounded by memory (each entry weighed by {@link EntryWeigher}), optionally by entries, and
+ * by age, and dropped when Redis reports the key changed ({@link KeyTracking}).
  *
  * <p>The race the Redis documentation warns about (an invalidation that overtakes the reply of a read already sent) is
  * closed with a placeholder: {@link #beforeRead} puts a {@link Pending} for the key before the read is sent, an
@@ -44,6 +46,9 @@ final class NearTier {
             return label;
         }
     }
+
+    /** How much a tier holds: at most {@code maxBytes} weighed, and {@code maxEntries} if set; entries age out. */
+    record Bounds(long maxBytes, OptionalInt maxEntries, Duration valueAge, Duration absentAge) {}
 
     /** A read's claim on a key, taken before the read is sent. */
     record Ticket(String key, Pending pending) {
@@ -83,24 +88,30 @@ final class NearTier {
     }
 
     /**
-     * A tier of at most {@code maxEntries}, each held at most {@code valueAge} (absent markers {@code absentAge}). An
-     * invalidation of {@code generationKey} (the whole cache moved to new keys) flushes it and runs {@code
-     * onGenerationChange}.
+     * A tier within {@code bounds}. An invalidation of {@code generationKey} (the whole cache moved to new keys) flushes
+     * it and runs {@code onGenerationChange}.
      */
     static NearTier create(
             String cache,
             io.micrometer.core.instrument.MeterRegistry registry,
-            int maxEntries,
-            Duration valueAge,
-            Duration absentAge,
+            Bounds bounds,
             String generationKey,
             Runnable onGenerationChange) {
         Cache<String, Object> entries = Caffeine.newBuilder()
-                .maximumSize(maxEntries)
-                .expireAfter(new AgeByKind(valueAge, absentAge))
+                .maximumWeight(bounds.maxBytes())
+                .weigher(new EntryWeigher(bounds.maxBytes(), bounds.maxEntries()))
+                .expireAfter(new AgeByKind(bounds.valueAge(), bounds.absentAge()))
                 .build();
+        Eviction<String, Object> eviction = entries.policy().eviction().orElseThrow();
         return new NearTier(
-                entries, generationKey, onGenerationChange, new NearMetrics(cache, registry, entries::estimatedSize));
+                entries,
+                generationKey,
+                onGenerationChange,
+                new NearMetrics(
+                        cache,
+                        registry,
+                        entries::estimatedSize,
+                        () -> eviction.weightedSize().orElse(0)));
     }
 
     boolean enabled() {
@@ -222,6 +233,12 @@ final class NearTier {
     long size() {
         entries.cleanUp();
         return entries.estimatedSize();
+    }
+
+    /** The weighed bytes held ({@code cache_near_bytes}), after pending evictions. */
+    long weighedBytes() {
+        entries.cleanUp();
+        return entries.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
     }
 
     private record AgeByKind(Duration valueAge, Duration absentAge) implements Expiry<String, Object> {

@@ -26,6 +26,8 @@ final class NearTiers {
     private final boolean clustered;
     private final ProcessStalls stalls;
     private final List<KeyTracking> started = new CopyOnWriteArrayList<>();
+    private final long maxHeap = Runtime.getRuntime().maxMemory();
+    private final HeapBudget budget = new HeapBudget(maxHeap);
 
     NearTiers(TrackingClients clients, Vertx vertx, MeterRegistry registry, boolean clustered, ProcessStalls stalls) {
         this.clients = clients;
@@ -48,14 +50,17 @@ final class NearTiers {
                     name);
             return NearTier.off();
         }
-        NearTier tier = NearTier.create(
-                name,
-                registry,
+        long maxBytes = near.maxMemory().bytesOf(maxHeap);
+        LOG.infof(
+                "near tier of %s: at most %d MB (max-memory %s; maximum heap %d MB)",
+                name, maxBytes >> 20, near.maxMemory(), maxHeap >> 20);
+        budget.add(name, maxBytes).ifPresent(LOG::warn);
+        NearTier.Bounds bounds = new NearTier.Bounds(
+                maxBytes,
                 near.maxEntries(),
                 shorter(near.maxTtl(), settings.ttl()),
-                shorter(near.maxTtl(), settings.negativeTtl()),
-                generationKey,
-                onGenerationChange);
+                shorter(near.maxTtl(), settings.negativeTtl()));
+        NearTier tier = NearTier.create(name, registry, bounds, generationKey, onGenerationChange);
         KeyTracking tracking =
                 new KeyTracking(name, settings.keyPrefix(), () -> clients.create(vertx), vertx, near, stalls, tier);
         started.add(tracking);

@@ -3,6 +3,7 @@ package dev.cachepatterns.cache.aside;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -69,9 +70,7 @@ class NearTierHeartbeatTest {
         tier = NearTier.create(
                 cache.name(),
                 registry,
-                1000,
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(1),
+                new NearTier.Bounds(1 << 20, OptionalInt.empty(), Duration.ofMinutes(1), Duration.ofMinutes(1)),
                 cache.keyPrefix() + ":gen:current",
                 () -> {});
         String uri = "redis://127.0.0.1:" + proxy.port();

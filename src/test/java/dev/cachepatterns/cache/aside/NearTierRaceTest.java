@@ -2,6 +2,7 @@ package dev.cachepatterns.cache.aside;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -22,9 +23,7 @@ class NearTierRaceTest {
     private final NearTier tier = NearTier.create(
             "test-near-race",
             new SimpleMeterRegistry(),
-            100,
-            Duration.ofMinutes(1),
-            Duration.ofSeconds(5),
+            new NearTier.Bounds(1 << 20, OptionalInt.empty(), Duration.ofMinutes(1), Duration.ofSeconds(5)),
             "cp:test-near:gen:current",
             () -> {});
 
@@ -110,9 +109,7 @@ class NearTierRaceTest {
         NearTier withGenerations = NearTier.create(
                 "test-near-gen",
                 new SimpleMeterRegistry(),
-                100,
-                Duration.ofMinutes(1),
-                Duration.ofSeconds(5),
+                new NearTier.Bounds(1 << 20, OptionalInt.empty(), Duration.ofMinutes(1), Duration.ofSeconds(5)),
                 "cp:test-near:gen:current",
                 () -> refreshed[0] = true);
         withGenerations.goLive(false, aMinuteFromNow());

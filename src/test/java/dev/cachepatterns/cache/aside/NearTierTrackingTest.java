@@ -57,6 +57,12 @@ class NearTierTrackingTest {
         }
         assertThat(nearHits(under) - nearHits).isEqualTo(10);
         assertThat(entries(under)).isEqualTo(1);
+        assertThat(registry.get("cache.near.bytes")
+                        .tag("cache", under.name)
+                        .gauge()
+                        .value())
+                .as("weighed bytes")
+                .isGreaterThan(EntryWeigher.OVERHEAD);
 
         // Another client rewrites the entry: the push drops it, and the next read finds the new value in Redis.
         redis.value(String.class).set(under.key(ada.id()), "{\"id\":" + ada.id() + ",\"name\":\"Ada L.\"}");
