@@ -19,7 +19,15 @@ public record MemoryBound(long bytes, double heapPercent) {
         }
     }
 
-    /** Reads {@code 64M} or {@code 10%} (what the configuration's converter calls). */
+    /** Reads configuration values such as {@code 64M} and {@code 10%} (named by the settings, so native images keep it). */
+    public static final class Converter implements org.eclipse.microprofile.config.spi.Converter<MemoryBound> {
+        @Override
+        public MemoryBound convert(String value) {
+            return of(value);
+        }
+    }
+
+    /** Reads {@code 64M} or {@code 10%}. */
     public static MemoryBound of(String text) {
         String trimmed = text.trim().toUpperCase(Locale.ROOT);
         Matcher share = SHARE.matcher(trimmed);

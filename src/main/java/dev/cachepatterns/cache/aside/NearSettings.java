@@ -3,6 +3,7 @@ package dev.cachepatterns.cache.aside;
 import java.time.Duration;
 import java.util.OptionalInt;
 
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /**
@@ -56,6 +57,7 @@ public interface NearSettings {
      * warning at start.
      */
     @WithDefault("10%")
+    @WithConverter(MemoryBound.Converter.class)
     MemoryBound maxMemory();
 
     /**
