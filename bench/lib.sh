@@ -115,6 +115,12 @@ answered() {
 
 rss_mb() { awk '/VmRSS/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status"; }
 
+# full_gcs PID: the full collections the JVM has run so far (jstat's FGC; 0 without jstat).
+full_gcs() {
+  command -v jstat >/dev/null || { echo 0; return; }
+  jstat -gc "$1" | awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "FGC") c = i } NR == 2 { print $c + 0 }'
+}
+
 # sample_rss PID FILE: the resident set size every 0.5 s until killed; the caller reads the maximum.
 sample_rss() {
   while kill -0 "$1" 2>/dev/null; do rss_mb "$1" >>"$2"; sleep 0.5; done

@@ -144,6 +144,14 @@ if lat_rows:
     p99 = med("users-latency", "rate-50", "p99_ms")
     target("hit p99 at 50 % of max", f"{fmt(p99, 2)} ms", "≤ 2 ms", p99 is not None and p99 <= 2)
     target("hit p99 at 50 % of max, near tier on", f"{fmt(p99, 2)} ms", "≤ 1 ms", p99 is not None and p99 <= 1)
+    ceiling99 = med("users-latency", "ceiling-50", "p99_ms")
+    target("hit p99 at 50 % of max / /q/health/live p99 at that rate", f"{fmt(ratio(p99, ceiling99), 2)}×", "≤ 2×",
+           (ratio(p99, ceiling99) or 99) <= 2)
+    fgcs = runs("users-latency", "rate-50", "full_gcs") + runs("users-latency", "rate-80", "full_gcs")
+    if fgcs:
+        lines.append(f"Full collections of the service during the open-loop runs: {fmt(sum(fgcs))} "
+                     f"({', '.join(fmt(v) for v in fgcs)} per run).\n")
+        target("full collections during the hit runs", fmt(sum(fgcs)), "0", sum(fgcs) == 0)
 
 wt, un = med("inventory-put", "write-through", "rps"), med("inventory-put", "uncached", "rps")
 if wt:
@@ -295,6 +303,33 @@ if near:
     near_rss = max(runs("near", "near", "rss_max_mb") or [0])
     target("RSS with 100k users in the near tier", f"{fmt(near_rss)} MB", "≤ 300 MB", 0 < near_rss <= 300)
 
+busy = sorted({v for (s, v, m) in values if s == "near-busy"}, key=lambda v: -int(v.split("-")[1]))
+if busy:
+    table(
+        "Near tier beside four busy loops: GET /users/{id}",
+        ["users read", "req/s median (min–max)", "p99 ms", "lost-connection flushes", "late heartbeats",
+         "share of hits from the near tier"],
+        [[v.split("-")[1], spread("near-busy", v, "rps"), fmt(med("near-busy", v, "p99_ms"), 2),
+          fmt(sum(runs("near-busy", v, "lost_flushes"))), fmt(sum(runs("near-busy", v, "late_heartbeats"))),
+          f"{fmt((med('near-busy', v, 'near_share_of_hits') or 0) * 100, 1)} %"] for v in busy],
+    )
+    target("flushes beside four busy loops (all users)", fmt(sum(runs("near-busy", busy[0], "lost_flushes"))), "0",
+           sum(runs("near-busy", busy[0], "lost_flushes")) == 0)
+    share = med("near-busy", busy[-1], "near_share_of_hits") or 0
+    target(f"near tier's share of hits beside busy loops ({busy[-1].split('-')[1]} users)", f"{fmt(share * 100, 1)} %",
+           "≥ 80 %", share >= 0.8)
+
+curve = sorted({v for (s, v, m) in values if s == "near-curve"}, key=lambda v: int(v.split("-")[1]))
+if curve:
+    table(
+        "Near tier with its default memory bound, against the number of distinct users read",
+        ["users read", "near hit ratio", "weighed MB (cache_near_bytes)", "entries", "largest resident set MB",
+         "req/s"],
+        [[v.split("-")[1], f"{fmt((med('near-curve', v, 'near_hit_ratio') or 0) * 100, 1)} %",
+          fmt(med("near-curve", v, "near_bytes_mb"), 1), fmt(med("near-curve", v, "near_entries")),
+          fmt(med("near-curve", v, "rss_max_mb")), fmt(med("near-curve", v, "rps"))] for v in curve],
+    )
+
 with_buckets, without = med("histograms", "buckets", "rps"), med("histograms", "no-buckets", "rps")
 if with_buckets:
     table(
@@ -389,4 +424,22 @@ if pipe:
          log=True)
     ax.set_title("Warming 10k users")
     save(fig, "bulk.png")
+if curve:
+    users = [int(v.split("-")[1]) for v in curve]
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    ax.plot(users, [(med("near-curve", v, "near_hit_ratio") or 0) * 100 for v in curve], "o-", color="#27ae60",
+            label="near hit ratio (%)")
+    ax.set_xscale("log")
+    ax.set_xlabel("distinct users read (log)")
+    ax.set_ylabel("near hit ratio (%)")
+    ax.set_ylim(0, 105)
+    mb = ax.twinx()
+    mb.plot(users, [med("near-curve", v, "near_bytes_mb") or 0 for v in curve], "s--", color="#2980b9",
+            label="weighed MB")
+    mb.plot(users, [med("near-curve", v, "rss_max_mb") or 0 for v in curve], "^:", color="#c0392b",
+            label="resident set MB")
+    mb.set_ylabel("MB")
+    fig.legend(fontsize=8, loc="lower left")
+    ax.set_title("Near tier, default memory bound")
+    save(fig, "near-curve.png")
 print((out / "report.md").read_text())

@@ -5,14 +5,16 @@
 # the cache bypassed, the synchronous write, the Postgres aggregate, and /q/health/live as the no-I/O ceiling.
 #
 # Usage: bench/run.sh [scenario ...]     scenarios: users near zipf stampede latency inventory posts leaderboards bulk
-#                                                   startup histograms (default: all, in that order)
+#                                                   startup histograms near_busy near_curve (default: all, in that order)
 # Env:   RUNS=3 DURATION=10s CONNECTIONS=32 THREADS=2 SCALE=1 (0.1 for a quick smoke run)
+#        NEAR_WARMUP=15s NEAR_BUSY_DURATION=30s NEAR_CURVE_WARMUP=30s (the near tier's scenarios, bench/near.sh)
 #        BENCH_JAVA_OPTS (default: -Xms64m -Xmx192m -XX:+UseParallelGC), REBUILD=1 to rebuild the jar
 # Output: target/bench/results.csv (scenario,variant,run,metric,value), target/bench/report.md and plots/*.png
 #         (bench/report.py; docs/benchmarks.md holds a published run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
+source bench/near.sh
 
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10s}
@@ -31,7 +33,8 @@ CACHED_2=18082     # a second instance on the same Redis and Postgres (stampede 
 BASELINE=18091     # caches off, synchronous write-behind: every request goes to Postgres
 WRK=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 30s)
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(users near zipf stampede latency inventory posts leaderboards bulk startup histograms)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(users near zipf stampede latency inventory posts leaderboards bulk startup histograms
+  near_busy near_curve)
 
 mkdir -p "$OUT"
 trap stop_apps EXIT
@@ -186,7 +189,8 @@ scenario_latency() {
     local rate
     rate=$(awk -v m="$max" -v s="$share" 'BEGIN { printf "%d", m * s / 100 }')
     for run in $(seq 1 "$RUNS"); do
-      local json
+      local json fgc
+      fgc=$(full_gcs "${APP_PID_OF[cached]}")
       json=$(java -Xmx256m -cp "$cp" dev.cachepatterns.bench.OpenLoopLoad "url=http://127.0.0.1:$CACHED/users/{id}" \
         "ids=$USERS" "rate=$rate" duration=15 warmup=5 connections=64)
       echo "$json" >>"$OUT/openloop.log"
@@ -194,6 +198,7 @@ scenario_latency() {
         record "users-latency" "rate-$share" "$run" "$key" \
           "$("$PYTHON" -c "import json,sys; print(json.loads(sys.argv[1])['$key'])" "$json")"
       done
+      record "users-latency" "rate-$share" "$run" full_gcs $(($(full_gcs "${APP_PID_OF[cached]}") - fgc))
       log "users-latency at $share% ($rate req/s) run $run: $json"
     done
   done

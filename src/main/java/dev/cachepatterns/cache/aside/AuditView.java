@@ -6,13 +6,15 @@ import java.util.function.Function;
 
 import io.smallrye.mutiny.Uni;
 
-/** What the auditor needs of one cache: its recent ids, its keys, raw entries, the source, its codec and a repair. */
+import dev.cachepatterns.cache.core.EntryFormat;
+
+/** What the auditor needs of one cache: its recent ids, its keys, raw entries, the source, its format and a repair. */
 record AuditView<K, V>(
         RecentIds<K> recent,
         Function<K, String> key,
         Function<List<String>, Uni<Map<String, String>>> entries,
         Function<List<K>, Uni<Map<K, V>>> source,
-        Function<V, String> encode,
+        EntryFormat<V> format,
         DropIfStill drop) {
 
     /** Deletes {@code key} only if it still holds {@code raw}, so a value filled since the comparison stays. */

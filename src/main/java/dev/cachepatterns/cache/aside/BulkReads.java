@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import io.smallrye.mutiny.Uni;
@@ -11,7 +12,7 @@ import io.smallrye.mutiny.Uni;
 import dev.cachepatterns.cache.core.CacheKeys;
 import dev.cachepatterns.cache.core.CacheLookup;
 import dev.cachepatterns.cache.core.CacheMetrics;
-import dev.cachepatterns.cache.core.JsonCodec;
+import dev.cachepatterns.cache.core.EntryFormat;
 import dev.cachepatterns.cache.core.TtlPolicy;
 import dev.cachepatterns.cache.redis.MultiKeyCommands;
 import dev.cachepatterns.cache.redis.RedisGuard;
@@ -25,7 +26,7 @@ final class BulkReads<K, V> {
 
     private final CacheKeys keys;
     private final Function<K, String> keyRenderer;
-    private final JsonCodec<V> codec;
+    private final EntryFormat<V> format;
     private final RedisGuard guard;
     private final MultiKeyCommands multiKey;
     private final CacheMetrics metrics;
@@ -38,7 +39,7 @@ final class BulkReads<K, V> {
     BulkReads(
             CacheKeys keys,
             Function<K, String> keyRenderer,
-            JsonCodec<V> codec,
+            EntryFormat<V> format,
             RedisGuard guard,
             MultiKeyCommands multiKey,
             CacheMetrics metrics,
@@ -49,7 +50,7 @@ final class BulkReads<K, V> {
             TtlPolicy negativeTtl) {
         this.keys = keys;
         this.keyRenderer = keyRenderer;
-        this.codec = codec;
+        this.format = format;
         this.guard = guard;
         this.multiKey = multiKey;
         this.metrics = metrics;
@@ -65,7 +66,7 @@ final class BulkReads<K, V> {
         List<K> remote = new ArrayList<>();
         for (K id : distinct) {
             String held = near.get(key(id));
-            CacheLookup<V> lookup = held == null ? CacheLookup.miss() : CacheLookup.decode(held, codec);
+            CacheLookup<V> lookup = format.decode(held);
             switch (lookup.kind()) {
                 case HIT -> {
                     metrics.nearHit();
@@ -98,7 +99,7 @@ final class BulkReads<K, V> {
                     List<K> missing = new ArrayList<>();
                     for (int i = 0; i < remote.size(); i++) {
                         String raw = cached.get(redisKeys[i]);
-                        CacheLookup<V> lookup = CacheLookup.decode(raw, codec);
+                        CacheLookup<V> lookup = format.decode(raw);
                         near.afterRead(tickets.get(i), lookup.answered() ? raw : null);
                         switch (lookup.kind()) {
                             case HIT -> {
@@ -150,10 +151,9 @@ final class BulkReads<K, V> {
             if (fence == null) {
                 continue;
             }
-            V value = loaded.get(id);
-            String payload = value == null ? CacheLookup.ABSENT_MARKER : codec.encode(value);
-            long ttlMillis = value == null ? negativeTtl.nextMillis() : ttl.nextMillis();
-            fills.add(new FencedEntries.Fill(key(id), fence, payload, ttlMillis));
+            Optional<V> value = Optional.ofNullable(loaded.get(id));
+            long ttlMillis = value.isPresent() ? ttl.nextMillis() : negativeTtl.nextMillis();
+            fills.add(new FencedEntries.Fill(key(id), fence, format.encode(value), ttlMillis));
         }
         return fences.fillAll(fills);
     }

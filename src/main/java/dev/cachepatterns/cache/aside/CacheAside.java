@@ -7,15 +7,12 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
-import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
-import org.jboss.logging.Logger;
 
 import dev.cachepatterns.cache.core.CacheKeys;
-import dev.cachepatterns.cache.core.CacheLookup;
 import dev.cachepatterns.cache.core.CacheMetrics;
 import dev.cachepatterns.cache.core.DistributedLock;
+import dev.cachepatterns.cache.core.EntryFormat;
 import dev.cachepatterns.cache.core.FillSignals;
 import dev.cachepatterns.cache.core.JsonCodec;
 import dev.cachepatterns.cache.core.LoadLimiter;
@@ -25,7 +22,6 @@ import dev.cachepatterns.cache.core.SingleFlight;
 import dev.cachepatterns.cache.core.TtlPolicy;
 import dev.cachepatterns.cache.redis.MultiKeyCommands;
 import dev.cachepatterns.cache.redis.RedisGuard;
-import dev.cachepatterns.cache.redis.RedisUnavailableException;
 
 /**
  * Cache-aside (lazy loading): reads look in Redis first and, on a miss, load from the source and fill Redis; writes go
@@ -45,31 +41,25 @@ import dev.cachepatterns.cache.redis.RedisUnavailableException;
  * served by the loader (counted in {@code cache_fallbacks_total}), still single-flighted per key and bounded by the
  * {@link LoadLimiter}; invalidations that cannot reach Redis are counted and the entry expires with its TTL. Loader
  * failures are passed to the caller unchanged.
+ *
+ * <p>Every call goes to one {@link AsideRoute}: through Redis ({@link ThroughRedis}), or straight to the loader when the
+ * cache is switched off ({@link PassThrough}). What an entry's text means is {@link EntryFormat}'s alone.
  */
 public final class CacheAside<K, V> {
 
-    private static final Logger LOG = Logger.getLogger(CacheAside.class);
-
-    private final CacheAsideSettings settings;
     private final CacheKeys keys;
-    private final JsonCodec<V> codec;
     private final Function<K, String> keyRenderer;
+    private final EntryFormat<V> format;
     private final TtlPolicy ttl;
-    private final TtlPolicy negativeTtl;
-    private final ReactiveValueCommands<String, String> values;
-    private final ReactiveKeyCommands<String> keyCommands;
     private final RedisGuard guard;
-    private final FillSignals signals;
     private final MultiKeyCommands multiKey;
     private final CacheMetrics metrics;
     private final FencedEntries<V> fences;
     private final Generations generations;
     private final NearTier near;
-    private final BulkReads<K, V> bulk;
     private final RecentIds<K> recent = new RecentIds<>();
     private final LoadOnMiss<K, V> reads;
-    private final SingleFlight<Optional<V>> refreshes = new SingleFlight<>();
-    private final SingleFlight<CacheLookup<String>> rawLookups = new SingleFlight<>();
+    private final AsideRoute<K, V> route;
 
     CacheAside(
             String name,
@@ -85,55 +75,38 @@ public final class CacheAside<K, V> {
             MultiKeyCommands multiKey,
             CacheMetrics metrics,
             NearTiers nearTiers) {
-        this.settings = settings;
         this.generations = new Generations(settings.keyPrefix(), redis, guard, metrics);
         this.keys = new CacheKeys(settings.keyPrefix(), generations::current);
-        this.codec = codec;
         this.keyRenderer = keyRenderer;
+        this.format = new EntryFormat<>(codec);
         this.ttl = new TtlPolicy(settings.ttl(), settings.ttlJitter());
-        this.negativeTtl = new TtlPolicy(settings.negativeTtl(), settings.ttlJitter());
-        this.values = redis.value(String.class);
-        this.keyCommands = redis.key(String.class);
+        TtlPolicy negativeTtl = new TtlPolicy(settings.negativeTtl(), settings.ttlJitter());
         this.guard = guard;
-        this.signals = signals;
         this.multiKey = multiKey;
         this.metrics = metrics;
-        this.fences = new FencedEntries<>(redis, guard, multiKey, codec, metrics, settings.lockLease());
+        this.fences = new FencedEntries<>(redis, guard, multiKey, format, metrics, settings.lockLease());
         this.near = nearTiers.open(
                 name,
                 settings,
                 keys.generation(),
                 () -> generations.refresh().subscribe().with(ok -> {}));
+        AsideEntries<V> entries =
+                new AsideEntries<>(format, redis, guard, fences, signals, near, metrics, ttl, negativeTtl);
         this.reads = new LoadOnMiss<>(
                 keys,
                 loader,
                 keyRenderer,
-                new LoadOnMiss.EntryStore<>() {
-                    @Override
-                    public Uni<CacheLookup<V>> lookup(String key) {
-                        return CacheAside.this.lookup(key);
-                    }
-
-                    @Override
-                    public Uni<CacheLookup<V>> lookupForFill(String key) {
-                        return fences.open(key);
-                    }
-
-                    @Override
-                    public Uni<Void> fill(String key, Optional<V> value, CacheLookup<V> miss) {
-                        return CacheAside.this.fill(key, value, miss);
-                    }
-                },
+                entries,
                 settings.lockLease(),
                 settings.lockWait(),
                 limiter,
                 lock,
                 signals,
                 metrics);
-        this.bulk = new BulkReads<>(
+        BulkReads<K, V> bulk = new BulkReads<>(
                 keys,
                 keyRenderer,
-                codec,
+                format,
                 guard,
                 multiKey,
                 metrics,
@@ -142,6 +115,22 @@ public final class CacheAside<K, V> {
                 reads::loadAllFromSource,
                 ttl,
                 negativeTtl);
+        ThroughRedis<K, V> cached = new ThroughRedis<>(
+                keys,
+                keyRenderer,
+                format,
+                entries,
+                fences,
+                near,
+                reads,
+                bulk,
+                recent,
+                metrics,
+                settings.rewarmOnWrite());
+        // Switched off, one object that loads; else through Redis once the key generation is known.
+        this.route = settings.enabled()
+                ? new GenerationGate<>(generations, cached, PassThrough.bypassing(reads, format, metrics))
+                : PassThrough.switchedOff(reads, format);
     }
 
     /**
@@ -149,21 +138,7 @@ public final class CacheAside<K, V> {
      * key in this JVM share one Redis lookup and at most one load.
      */
     public Uni<Optional<V>> get(K id) {
-        if (!settings.enabled()) {
-            return loadFromSource(id);
-        }
-        if (!generations.known()) {
-            return generations.refresh().flatMap(known -> known ? reads.get(id) : bypassed(loadFromSource(id)));
-        }
-        recent.add(id);
-        String held = near.get(keys.value(keyRenderer.apply(id)));
-        if (held != null) {
-            CacheLookup<V> lookup = CacheLookup.decode(held, codec);
-            if (lookup.answered()) {
-                return Uni.createFrom().item(nearHit(lookup).asOptional());
-            }
-        }
-        return reads.get(id);
+        return route.get(id);
     }
 
     /**
@@ -173,38 +148,7 @@ public final class CacheAside<K, V> {
      * type changes incompatibly: entries of the old shape are then never read.
      */
     public Uni<Optional<String>> getJson(K id) {
-        if (!settings.enabled()) {
-            return loadFromSource(id).map(value -> value.map(codec::encode));
-        }
-        if (!generations.known()) {
-            return generations
-                    .refresh()
-                    .flatMap(known ->
-                            known ? getJson(id) : bypassed(loadFromSource(id).map(value -> value.map(codec::encode))));
-        }
-        recent.add(id);
-        String key = keys.value(keyRenderer.apply(id));
-        String held = near.get(key);
-        if (held != null) {
-            CacheLookup<String> lookup = rawLookup(held);
-            nearHit(lookup);
-            return Uni.createFrom().item(lookup.asOptional());
-        }
-        // Concurrent reads of one key share one GET, as in get(): a hot key costs Redis one call per burst.
-        return rawLookups
-                .run(
-                        key,
-                        () -> readRaw(key)
-                                .map(CacheAside::rawLookup)
-                                .onFailure(RedisUnavailableException.class)
-                                .recoverWithItem(CacheLookup.unavailable()))
-                .flatMap(found -> {
-                    if (found.kind() == CacheLookup.Kind.HIT) {
-                        metrics.hit();
-                        return Uni.createFrom().item(Optional.of(found.value()));
-                    }
-                    return reads.resolve(id, key, found.<V>withoutValue()).map(value -> value.map(codec::encode));
-                });
+        return route.getJson(id);
     }
 
     /**
@@ -216,15 +160,7 @@ public final class CacheAside<K, V> {
         if (distinct.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        if (!settings.enabled()) {
-            return loadAllFromSource(distinct);
-        }
-        if (!generations.known()) {
-            return generations
-                    .refresh()
-                    .flatMap(known -> known ? getAll(distinct) : bypassed(loadAllFromSource(distinct)));
-        }
-        return bulk.getAll(distinct);
+        return route.getAll(distinct);
     }
 
     /**
@@ -232,51 +168,12 @@ public final class CacheAside<K, V> {
      * committed value back into Redis. Never fails: a Redis that cannot be reached leaves the entry to its TTL.
      */
     public Uni<Void> invalidate(K id) {
-        if (!settings.enabled()) {
-            return Uni.createFrom().voidItem();
-        }
-        Uni<Void> removed = evict(id);
-        if (!settings.rewarmOnWrite() || !generations.known()) {
-            return removed;
-        }
-        String key = keys.value(keyRenderer.apply(id));
-        // Its own flight (a read begun before the write may carry the old row), fenced: a later write revokes it.
-        return removed.call(() -> refreshes
-                        .run(
-                                key,
-                                () -> fences.open(key).flatMap(found -> {
-                                    if (found.answered() || found.kind() == CacheLookup.Kind.UNAVAILABLE) {
-                                        return Uni.createFrom().item(found.asOptional());
-                                    }
-                                    return loadFromSource(id).call(value -> fill(key, value, found));
-                                }))
-                        .onFailure()
-                        .recoverWithNull())
-                .replaceWithVoid();
+        return route.invalidate(id);
     }
 
     /** Removes the entry without re-warming (e.g. after a delete). Never fails: a failure is counted and logged. */
     public Uni<Void> evict(K id) {
-        if (!settings.enabled()) {
-            return Uni.createFrom().voidItem();
-        }
-        if (!generations.known()) {
-            return generations
-                    .refresh()
-                    .flatMap(known -> known ? evict(id) : Uni.createFrom().voidItem());
-        }
-        String key = keys.value(keyRenderer.apply(id));
-        near.drop(key);
-        return guard.call(() -> keyCommands.del(key))
-                .invoke(() -> near.drop(key))
-                .replaceWithVoid()
-                .onFailure()
-                .invoke(failure -> {
-                    metrics.invalidationFailed();
-                    LOG.debugf("invalidation of %s failed: %s", key, failure.getMessage());
-                })
-                .onFailure()
-                .recoverWithNull();
+        return route.evict(id);
     }
 
     /**
@@ -295,15 +192,7 @@ public final class CacheAside<K, V> {
     /** The source said {@code id} changed (or was inserted: then a cached value is not stale, absence is). */
     Uni<Void> invalidatedAtSource(K id, boolean inserted) {
         metrics.sourceInvalidated();
-        if (!inserted || !settings.enabled() || !generations.known()) {
-            return evict(id);
-        }
-        String key = keyOf(id);
-        return fences.dropUnlessValue(key)
-                .invoke(() -> near.drop(key))
-                .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
+        return route.changedAtSource(id, inserted);
     }
 
     /** Drops the whole cache in O(1) (a new key generation); true when Redis took it. */
@@ -318,13 +207,8 @@ public final class CacheAside<K, V> {
                 this::keyOf,
                 redisKeys -> guard.call(() -> multiKey.mget(redisKeys)),
                 reads::loadAllFromSource,
-                codec::encode,
+                format,
                 fences::dropIfStill);
-    }
-
-    private <T> Uni<T> bypassed(Uni<T> load) {
-        metrics.fallback();
-        return load;
     }
 
     NearTier nearTier() {
@@ -333,56 +217,5 @@ public final class CacheAside<K, V> {
 
     TtlPolicy ttlPolicy() {
         return ttl;
-    }
-
-    private static CacheLookup<String> rawLookup(String raw) {
-        if (raw == null || raw.startsWith(CacheLookup.FENCE_PREFIX)) {
-            return CacheLookup.miss();
-        }
-        return CacheLookup.ABSENT_MARKER.equals(raw) ? CacheLookup.absent() : CacheLookup.hit(raw);
-    }
-
-    private Uni<CacheLookup<V>> lookup(String key) {
-        return readRaw(key)
-                .map(raw -> CacheLookup.decode(raw, codec))
-                .onFailure(RedisUnavailableException.class)
-                .recoverWithItem(CacheLookup.unavailable());
-    }
-
-    // One GET whose reply the near tier may keep (see NearTier.beforeRead).
-    private Uni<String> readRaw(String key) {
-        NearTier.Ticket ticket = near.beforeRead(key);
-        return guard.call(() -> values.get(key))
-                .onItemOrFailure()
-                .invoke((raw, failure) -> near.afterRead(ticket, failure == null ? raw : null));
-    }
-
-    private <T> CacheLookup<T> nearHit(CacheLookup<T> lookup) {
-        if (lookup.kind() == CacheLookup.Kind.HIT) {
-            metrics.nearHit();
-        } else {
-            metrics.negativeHit();
-        }
-        return lookup;
-    }
-
-    // Without a fence (Redis failed while opening it) nothing is filled: the next read loads again.
-    private Uni<Void> fill(String key, Optional<V> value, CacheLookup<V> miss) {
-        if (miss.fence() == null) {
-            return Uni.createFrom().voidItem();
-        }
-        String payload = value.map(codec::encode).orElse(CacheLookup.ABSENT_MARKER);
-        long ttlMillis = value.isPresent() ? ttl.nextMillis() : negativeTtl.nextMillis();
-        return fences.fill(key, miss.fence(), payload, ttlMillis)
-                .invoke(() -> near.drop(key))
-                .call(() -> signals.announce(key));
-    }
-
-    private Uni<Optional<V>> loadFromSource(K id) {
-        return reads.loadFromSource(id);
-    }
-
-    private Uni<Map<K, V>> loadAllFromSource(List<K> ids) {
-        return reads.loadAllFromSource(ids);
     }
 }

@@ -18,13 +18,14 @@ public class CacheAsideFactory {
     private final CacheInfrastructure shared;
     private final NearTiers nearTiers;
 
-    public CacheAsideFactory(CacheInfrastructure shared) {
+    public CacheAsideFactory(CacheInfrastructure shared, TrackingClients trackingClients) {
         this.shared = shared;
         this.nearTiers = new NearTiers(
-                shared.redis().getRedis(),
+                trackingClients,
                 shared.vertx(),
                 shared.registry(),
-                shared.multiKey().clustered());
+                shared.multiKey().clustered(),
+                shared.guard().stalls());
     }
 
     // At the start of shutdown, before the Redis client closes under the tracking connections (that would read as

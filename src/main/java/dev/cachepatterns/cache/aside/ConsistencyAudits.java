@@ -3,7 +3,6 @@ package dev.cachepatterns.cache.aside;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,8 +13,8 @@ import org.jboss.logging.Logger;
 
 import dev.cachepatterns.cache.core.CacheInfrastructure;
 import dev.cachepatterns.cache.core.CacheKeys;
-import dev.cachepatterns.cache.core.CacheLookup;
 import dev.cachepatterns.cache.core.DistributedLock;
+import dev.cachepatterns.cache.core.EntryFormat;
 
 /**
  * The consistency auditor: the last line of defence behind fenced fills and source notifications. Every {@code
@@ -81,11 +80,11 @@ public class ConsistencyAudits {
                     int checked = 0;
                     for (K id : ids) {
                         String raw = entries.get(view.key().apply(id));
-                        if (raw == null || raw.startsWith(CacheLookup.FENCE_PREFIX)) {
+                        if (!EntryFormat.answers(raw)) {
                             continue; // not cached: nothing to be stale
                         }
                         checked++;
-                        if (!matches(raw, first.get(id), view)) {
+                        if (!view.format().holds(raw, first.get(id))) {
                             suspects.add(id);
                         }
                     }
@@ -100,7 +99,7 @@ public class ConsistencyAudits {
                         for (K id : suspects) {
                             String key = view.key().apply(id);
                             String raw = entries.get(key);
-                            if (!matches(raw, second.get(id), view)) {
+                            if (!view.format().holds(raw, second.get(id))) {
                                 meters.mismatches.increment();
                                 LOG.warnf("audit: %s differs from the source, dropping it", key);
                                 repairs.add(
@@ -116,13 +115,6 @@ public class ConsistencyAudits {
                                 .map(done -> new Result(clean.checked(), done.size()));
                     });
                 }));
-    }
-
-    private static <K, V> boolean matches(String raw, V inSource, AuditView<K, V> view) {
-        if (inSource == null) {
-            return CacheLookup.ABSENT_MARKER.equals(raw);
-        }
-        return Objects.equals(raw, view.encode().apply(inSource));
     }
 
     private static final class Meters {

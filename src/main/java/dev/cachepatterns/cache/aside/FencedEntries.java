@@ -3,7 +3,6 @@ package dev.cachepatterns.cache.aside;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -13,7 +12,7 @@ import io.vertx.mutiny.redis.client.Response;
 
 import dev.cachepatterns.cache.core.CacheLookup;
 import dev.cachepatterns.cache.core.CacheMetrics;
-import dev.cachepatterns.cache.core.JsonCodec;
+import dev.cachepatterns.cache.core.EntryFormat;
 import dev.cachepatterns.cache.redis.LuaScript;
 import dev.cachepatterns.cache.redis.MultiKeyCommands;
 import dev.cachepatterns.cache.redis.RedisGuard;
@@ -39,7 +38,7 @@ final class FencedEntries<V> {
     private final ReactiveRedisDataSource redis;
     private final RedisGuard guard;
     private final MultiKeyCommands multiKey;
-    private final JsonCodec<V> codec;
+    private final EntryFormat<V> format;
     private final CacheMetrics metrics;
     private final String leaseMillis;
 
@@ -50,21 +49,21 @@ final class FencedEntries<V> {
             ReactiveRedisDataSource redis,
             RedisGuard guard,
             MultiKeyCommands multiKey,
-            JsonCodec<V> codec,
+            EntryFormat<V> format,
             CacheMetrics metrics,
             Duration lease) {
         this.redis = redis;
         this.guard = guard;
         this.multiKey = multiKey;
-        this.codec = codec;
+        this.format = format;
         this.metrics = metrics;
         this.leaseMillis = String.valueOf(Math.max(1, lease.toMillis()));
     }
 
     /** The entry's value if someone filled it, else a miss carrying the fence to fill it with; never fails. */
     Uni<CacheLookup<V>> open(String key) {
-        return guard.call(() -> OPEN.run(redis, List.of(key), List.of(newFence(), leaseMillis)))
-                .map(reply -> interpret(reply == null ? null : reply.toString()))
+        return guard.call(() -> OPEN.run(redis, List.of(key), List.of(EntryFormat.newFence(), leaseMillis)))
+                .map(reply -> format.opened(reply == null ? null : reply.toString()))
                 .onFailure()
                 .recoverWithItem(CacheLookup.unavailable());
     }
@@ -73,11 +72,11 @@ final class FencedEntries<V> {
     Uni<List<CacheLookup<V>>> openAll(List<String> keys) {
         List<MultiKeyCommands.Keyed> commands = new ArrayList<>(keys.size());
         for (String key : keys) {
-            commands.add(new MultiKeyCommands.Keyed(key, script(OPEN, key, newFence(), leaseMillis)));
+            commands.add(new MultiKeyCommands.Keyed(key, script(OPEN, key, EntryFormat.newFence(), leaseMillis)));
         }
         return guard.call(() -> multiKey.replies(commands))
                 .map(replies -> replies.stream()
-                        .map(reply -> interpret(reply == null ? null : reply.toString()))
+                        .map(reply -> format.opened(reply == null ? null : reply.toString()))
                         .toList())
                 .onFailure()
                 .recoverWithItem(() ->
@@ -119,8 +118,7 @@ final class FencedEntries<V> {
 
     /** Deletes an "absent" marker or a fence (a row was inserted), leaving a value loaded after the insert. */
     Uni<Boolean> dropUnlessValue(String key) {
-        return guard.call(() -> DROP_UNLESS_VALUE.run(
-                        redis, List.of(key), List.of(CacheLookup.ABSENT_MARKER, CacheLookup.FENCE_PREFIX)))
+        return guard.call(() -> DROP_UNLESS_VALUE.run(redis, List.of(key), EntryFormat.markers()))
                 .map(reply -> reply != null && reply.toLong() == 1L);
     }
 
@@ -130,18 +128,6 @@ final class FencedEntries<V> {
         }
     }
 
-    private CacheLookup<V> interpret(String raw) {
-        if (raw == null) {
-            return CacheLookup.miss(); // only if the script could not store its fence: fill nothing
-        }
-        if (raw.startsWith(CacheLookup.FENCE_PREFIX)) {
-            return CacheLookup.fenced(raw);
-        }
-        CacheLookup<V> found = CacheLookup.decode(raw, codec);
-        // An entry of an older shape: the fill replaces it only if it is still the same entry.
-        return found.answered() ? found : CacheLookup.fenced(raw);
-    }
-
     // EVAL rather than EVALSHA in a pipeline: a NOSCRIPT reply would fail the whole batch, and these bodies are small.
     private static Request script(LuaScript script, String key, String... args) {
         Request request = Request.cmd(Command.EVAL).arg(script.source()).arg(1).arg(key);
@@ -149,10 +135,5 @@ final class FencedEntries<V> {
             request.arg(arg);
         }
         return request;
-    }
-
-    private static String newFence() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return CacheLookup.FENCE_PREFIX + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
     }
 }

@@ -3,6 +3,8 @@ package dev.cachepatterns.cache.aside;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -14,46 +16,66 @@ import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import org.jboss.logging.Logger;
 
+import dev.cachepatterns.cache.redis.ProcessStalls;
+
 /**
- * Redis server-assisted client-side caching for one near tier: a dedicated connection in RESP3 with {@code CLIENT
- * TRACKING ON BCAST PREFIX <prefix>:}, so Redis pushes the name of every key under the prefix that anyone changes (any
+ * Redis server-assisted client-side caching for one near tier: a connection of its own (a client of its own, {@link
+ * TrackingClients}) in RESP3 with {@code CLIENT TRACKING ON BCAST PREFIX <prefix>:}, so Redis pushes the name of every key under the prefix that anyone changes (any
  * instance, script or {@code redis-cli}; expiries and evictions too; {@code FLUSHALL} as "everything").
  *
- * <p>The tier is live only while this connection is known to work: it goes dark (and is flushed) when the connection
- * drops, when a {@code ROLE} heartbeat is not answered within its interval, or when it answers from a replica (a
- * Sentinel failover); it goes live again, flushed, once tracking is back on a new connection. Reads go to Redis while it
- * is dark.
+ * <p>A {@code ROLE} heartbeat every {@code heartbeat} proves, once answered, that every push Redis sent before it has
+ * been applied (they share the connection, in order); the tier serves entries only within {@link #LEASE_HEARTBEATS}
+ * heartbeats of the sending of the last answered one. A late answer therefore pauses serving without dropping
+ * anything. The tier is flushed only when invalidations may really have been missed: the connection drops, it answers
+ * from a replica (a Sentinel failover), or it stays silent for longer than this process's stalls explain ({@link
+ * TrackingHeartbeat}); it goes live again, flushed, once tracking is back on a new connection. Reads go to Redis
+ * meanwhile.
  */
 final class KeyTracking {
+
+    /** How many heartbeat intervals an answered heartbeat lets the tier serve, counted from when it was sent. */
+    static final int LEASE_HEARTBEATS = 2;
 
     private static final Logger LOG = Logger.getLogger(KeyTracking.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+    /** The live tracking connection, the client it alone uses, and its heartbeat. */
+    private record Session(Redis client, RedisConnection connection, TrackingHeartbeat heartbeat) {}
+
     private final String name;
     private final String prefix;
-    private final Redis redis;
+    private final Supplier<Redis> clients;
     private final Vertx vertx;
-    private final Duration heartbeat;
+    private final NearSettings settings;
+    private final ProcessStalls stalls;
     private final NearTier tier;
-    private volatile RedisConnection current;
+    private final AtomicReference<Session> current = new AtomicReference<>();
     private volatile boolean stopped;
     private volatile boolean everLive;
     private volatile boolean warned;
     private long timer = -1;
     private volatile Duration backoff = Duration.ofMillis(100);
 
-    KeyTracking(String name, String prefix, Redis redis, Vertx vertx, Duration heartbeat, NearTier tier) {
+    KeyTracking(
+            String name,
+            String prefix,
+            Supplier<Redis> clients,
+            Vertx vertx,
+            NearSettings settings,
+            ProcessStalls stalls,
+            NearTier tier) {
         this.name = name;
         this.prefix = prefix;
-        this.redis = redis;
+        this.clients = clients;
         this.vertx = vertx;
-        this.heartbeat = heartbeat;
+        this.settings = settings;
+        this.stalls = stalls;
         this.tier = tier;
     }
 
     void start() {
         connect();
-        timer = vertx.setPeriodic(heartbeat.toMillis(), tick -> beat());
+        timer = vertx.setPeriodic(settings.heartbeat().toMillis(), tick -> beat());
     }
 
     void stop() {
@@ -61,11 +83,10 @@ final class KeyTracking {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
-        RedisConnection connection = current;
-        current = null;
+        Session session = current.getAndSet(null);
         tier.goDark(NearTier.Flush.CONNECTION_LOST);
-        if (connection != null) {
-            connection.closeAndForget();
+        if (session != null) {
+            session.client().close();
         }
     }
 
@@ -73,13 +94,16 @@ final class KeyTracking {
         if (stopped) {
             return;
         }
-        redis.connect()
+        long startedAt = System.nanoTime();
+        Redis client = clients.get();
+        client.connect()
                 .flatMap(this::track)
                 .ifNoItem()
-                .after(heartbeat.multipliedBy(3))
+                .after(settings.maxSilence())
                 .fail()
                 .subscribe()
-                .with(this::tracking, failure -> {
+                .with(connection -> tracking(client, connection, startedAt), failure -> {
+                    client.close(); // and with it a connection that came up after the time-out
                     // Once at WARN (e.g. a Redis user without CLIENT TRACKING), then quietly: Redis may just be down.
                     if (!warned) {
                         warned = true;
@@ -91,10 +115,9 @@ final class KeyTracking {
                 });
     }
 
-    // HELLO 3 so invalidations arrive as pushes on this very connection, whatever the pool negotiated; SUBSCRIBE marks
-    // it tainted, so the pool closes it instead of lending it out again with tracking on.
+    // HELLO 3 so invalidations arrive as pushes on this very connection, whatever the client negotiated.
     private Uni<RedisConnection> track(RedisConnection connection) {
-        connection.handler(push -> onPush(connection, push));
+        connection.handler(message -> onMessage(connection, message));
         connection.exceptionHandler(failure -> lost(connection, NearTier.Flush.CONNECTION_LOST));
         connection.endHandler(() -> lost(connection, NearTier.Flush.CONNECTION_LOST));
         return connection
@@ -107,10 +130,13 @@ final class KeyTracking {
                         .arg("BCAST")
                         .arg("PREFIX")
                         .arg(prefix + ":")))
-                .flatMap(on -> connection.send(Request.cmd(Command.SUBSCRIBE).arg(prefix + ":near-tracking")))
-                .replaceWith(connection)
-                .onFailure()
-                .invoke(connection::closeAndForget);
+                .replaceWith(connection);
+    }
+
+    /** Whether a heartbeat is on its way (tests hold its answer back). */
+    boolean awaitingHeartbeat() {
+        Session session = current.get();
+        return session != null && session.heartbeat().awaited() != null;
     }
 
     /** The name of the tracking connection in {@code CLIENT LIST}, so an operator (or a test) can find it. */
@@ -118,25 +144,41 @@ final class KeyTracking {
         return "near-tracking:" + prefix;
     }
 
-    private void tracking(RedisConnection connection) {
+    // Tracking was switched on after startedAt: anything written since is pushed, so the tier may serve from there.
+    private void tracking(Redis client, RedisConnection connection, long startedAt) {
         if (stopped) {
-            connection.closeAndForget();
+            client.close();
             return;
         }
-        current = connection;
+        current.set(new Session(client, connection, new TrackingHeartbeat(stalls, settings.maxSilence())));
         backoff = Duration.ofMillis(100);
-        tier.goLive(everLive);
+        tier.goLive(everLive, startedAt + lease());
         if (everLive) {
             LOG.infof("near tier of %s: tracking again, flushed", name);
         }
         everLive = true;
     }
 
-    private void onPush(RedisConnection connection, Response push) {
-        if (connection != current || push == null || push.type() != ResponseType.PUSH || push.size() < 2) {
+    private void onMessage(RedisConnection connection, Response message) {
+        Session session = current.get();
+        if (session == null || session.connection() != connection || message == null) {
             return;
         }
-        if (!"invalidate".equals(push.get(0).toString())) {
+        if (message.type() != ResponseType.PUSH) {
+            // The client (vertx-redis-client 4.5) hands a push that arrives while a command waits for its reply the
+            // command's place in the queue, and then that command's reply to this handler: the one command in flight
+            // here is the heartbeat, so this is its answer.
+            TrackingHeartbeat.Sent sent = session.heartbeat().awaited();
+            if (sent != null) {
+                answered(session, sent, message);
+            }
+            return;
+        }
+        onPush(message);
+    }
+
+    private void onPush(Response push) {
+        if (push.size() < 2 || !"invalidate".equals(push.get(0).toString())) {
             return;
         }
         Response keys = push.get(1);
@@ -150,33 +192,53 @@ final class KeyTracking {
     }
 
     private void beat() {
-        RedisConnection connection = current;
-        if (connection == null || stopped) {
+        Session session = current.get();
+        if (session == null || stopped) {
             return;
         }
-        connection
+        if (session.heartbeat().silentTooLong()) {
+            lost(session.connection(), NearTier.Flush.HEARTBEAT);
+            return;
+        }
+        TrackingHeartbeat.Sent sent = session.heartbeat().next();
+        if (sent == null) {
+            return; // the previous one is late, not yet silent for too long: wait for it
+        }
+        session.connection()
                 .send(Request.cmd(Command.ROLE))
-                .ifNoItem()
-                .after(heartbeat)
-                .fail()
                 .subscribe()
                 .with(
-                        role -> {
-                            if (role == null || !"master".equals(role.get(0).toString())) {
-                                lost(connection, NearTier.Flush.FAILOVER);
-                            }
-                        },
-                        failure -> lost(connection, NearTier.Flush.HEARTBEAT));
+                        role -> answered(session, sent, role),
+                        failure -> lost(session.connection(), NearTier.Flush.HEARTBEAT));
+    }
+
+    private void answered(Session session, TrackingHeartbeat.Sent sent, Response role) {
+        if (!session.heartbeat().answered(sent) || current.get() != session) {
+            return;
+        }
+        if (role == null || !"master".equals(role.get(0).toString())) {
+            lost(session.connection(), NearTier.Flush.FAILOVER);
+            return;
+        }
+        if (!tier.serveUntil(sent.at() + lease())) {
+            // Answered too late to renew the lease: nothing was missed, so nothing is dropped; ask again at once.
+            tier.lateHeartbeat();
+            beat();
+        }
+    }
+
+    private long lease() {
+        return settings.heartbeat().toNanos() * LEASE_HEARTBEATS;
     }
 
     private void lost(RedisConnection connection, NearTier.Flush reason) {
-        if (connection != current) {
+        Session session = current.get();
+        if (session == null || session.connection() != connection || !current.compareAndSet(session, null)) {
             return;
         }
-        current = null;
         tier.goDark(reason);
         LOG.infof("near tier of %s: invalidations interrupted (%s), serving from Redis", name, reason.label());
-        connection.closeAndForget();
+        session.client().close();
         retryLater();
     }
 

@@ -2,24 +2,28 @@ package dev.cachepatterns.cache.aside;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy.Eviction;
 
-import dev.cachepatterns.cache.core.CacheLookup;
+import dev.cachepatterns.cache.core.EntryFormat;
 
 /**
  * The in-process tier of one cache-aside cache: what Redis answered for a key (the raw entry: a value or the absent
- * marker), held in Caffeine, bounded by entries and by age, and dropped when Redis reports the key changed ({@link
- * KeyTracking}).
+ * marker), held in Caffeine, bounded by memory (each entry weighed by {@link EntryWeigher}), optionally by entries, and
+ * by age, and dropped when Redis reports the key changed ({@link KeyTracking}).
  *
  * <p>The race the Redis documentation warns about (an invalidation that overtakes the reply of a read already sent) is
  * closed with a placeholder: {@link #beforeRead} puts a {@link Pending} for the key before the read is sent, an
  * invalidation or a flush removes it, and {@link #afterRead} stores the reply only in place of that same placeholder
  * and only if no flush happened meanwhile (an epoch). A reply that lost the race is used for its own request and not
- * kept. Entries are held only while the tier is live, i.e. while invalidations are known to arrive.
+ * kept. Entries are held only while the tier is live, i.e. while its tracking connection is up, and served only until
+ * the lease its last answered heartbeat granted ({@link #serveUntil}): after that, until the next answer, reads go to
+ * Redis while the entries stay.
  */
 final class NearTier {
 
@@ -43,6 +47,9 @@ final class NearTier {
         }
     }
 
+    /** How much a tier holds: at most {@code maxBytes} weighed, and {@code maxEntries} if set; entries age out. */
+    record Bounds(long maxBytes, OptionalInt maxEntries, Duration valueAge, Duration absentAge) {}
+
     /** A read's claim on a key, taken before the read is sent. */
     record Ticket(String key, Pending pending) {
         static final Ticket NONE = new Ticket(null, null);
@@ -61,6 +68,7 @@ final class NearTier {
 
     private final Cache<String, Object> entries;
     private final AtomicLong epoch = new AtomicLong();
+    private final AtomicLong servingUntil = new AtomicLong();
     private final String generationKey;
     private final Runnable onGenerationChange;
     private final NearMetrics metrics;
@@ -80,33 +88,39 @@ final class NearTier {
     }
 
     /**
-     * A tier of at most {@code maxEntries}, each held at most {@code valueAge} (absent markers {@code absentAge}). An
-     * invalidation of {@code generationKey} (the whole cache moved to new keys) flushes it and runs {@code
-     * onGenerationChange}.
+     * A tier within {@code bounds}. An invalidation of {@code generationKey} (the whole cache moved to new keys) flushes
+     * it and runs {@code onGenerationChange}.
      */
     static NearTier create(
             String cache,
             io.micrometer.core.instrument.MeterRegistry registry,
-            int maxEntries,
-            Duration valueAge,
-            Duration absentAge,
+            Bounds bounds,
             String generationKey,
             Runnable onGenerationChange) {
         Cache<String, Object> entries = Caffeine.newBuilder()
-                .maximumSize(maxEntries)
-                .expireAfter(new AgeByKind(valueAge, absentAge))
+                .maximumWeight(bounds.maxBytes())
+                .weigher(new EntryWeigher(bounds.maxBytes(), bounds.maxEntries()))
+                .expireAfter(new AgeByKind(bounds.valueAge(), bounds.absentAge()))
                 .build();
+        Eviction<String, Object> eviction = entries.policy().eviction().orElseThrow();
         return new NearTier(
-                entries, generationKey, onGenerationChange, new NearMetrics(cache, registry, entries::estimatedSize));
+                entries,
+                generationKey,
+                onGenerationChange,
+                new NearMetrics(
+                        cache,
+                        registry,
+                        entries::estimatedSize,
+                        () -> eviction.weightedSize().orElse(0)));
     }
 
     boolean enabled() {
         return metrics != null;
     }
 
-    /** The raw entry held for {@code key} (a value's JSON or the absent marker), or null. */
+    /** The raw entry held for {@code key} (a value's JSON or the absent marker), or null; null while not serving. */
     String get(String key) {
-        if (!live) {
+        if (!serving()) {
             return null;
         }
         return entries.getIfPresent(key) instanceof String raw ? raw : null;
@@ -131,10 +145,7 @@ final class NearTier {
         if (ticket.pending() == null) {
             return;
         }
-        boolean keep = raw != null
-                && !raw.startsWith(CacheLookup.FENCE_PREFIX)
-                && live
-                && epoch.get() == ticket.pending().epoch;
+        boolean keep = EntryFormat.answers(raw) && live && epoch.get() == ticket.pending().epoch;
         if (keep) {
             entries.asMap().replace(ticket.key(), ticket.pending(), raw);
         } else {
@@ -174,15 +185,39 @@ final class NearTier {
 
     /**
      * Invalidations arrive from now on: start holding entries, after dropping anything from before (counted as a
-     * {@code reconnect} flush unless this is the first connection).
+     * {@code reconnect} flush unless this is the first connection), and serve them until {@code until} (a {@link
+     * System#nanoTime()} reading) unless a heartbeat extends it.
      */
-    void goLive(boolean reconnected) {
+    void goLive(boolean reconnected, long until) {
         epoch.incrementAndGet();
         entries.invalidateAll();
         if (reconnected && metrics != null) {
             metrics.flushed(Flush.RECONNECT);
         }
+        servingUntil.set(until);
         live = true;
+    }
+
+    /**
+     * A heartbeat was answered: every push sent before it has been applied, so entries may be served until {@code
+     * until}. False when that moment has already passed (the answer came too late to serve on it).
+     */
+    boolean serveUntil(long until) {
+        long now = System.nanoTime();
+        servingUntil.accumulateAndGet(until, (held, offered) -> offered - held > 0 ? offered : held);
+        return until - now > 0;
+    }
+
+    /** Whether entries are served now: live, and within the lease of the last answered heartbeat. */
+    boolean serving() {
+        return live && System.nanoTime() - servingUntil.get() < 0;
+    }
+
+    /** A heartbeat answered after its lease had lapsed: serving paused for a while, nothing was dropped. */
+    void lateHeartbeat() {
+        if (metrics != null) {
+            metrics.lateHeartbeat();
+        }
     }
 
     /** Invalidations may be missed from now on: hold nothing and drop what is held. */
@@ -200,13 +235,18 @@ final class NearTier {
         return entries.estimatedSize();
     }
 
+    /** The weighed bytes held ({@code cache_near_bytes}), after pending evictions. */
+    long weighedBytes() {
+        entries.cleanUp();
+        return entries.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    }
+
     private record AgeByKind(Duration valueAge, Duration absentAge) implements Expiry<String, Object> {
 
         @Override
         public long expireAfterCreate(String key, Object entry, long now) {
-            Duration age = entry instanceof Pending
-                    ? PENDING_AGE
-                    : CacheLookup.ABSENT_MARKER.equals(entry) ? absentAge : valueAge;
+            Duration age =
+                    entry instanceof Pending ? PENDING_AGE : EntryFormat.absent((String) entry) ? absentAge : valueAge;
             return age.toNanos();
         }
 

@@ -6,8 +6,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
 import org.jboss.logging.Logger;
+
+import dev.cachepatterns.cache.redis.ProcessStalls;
 
 /**
  * Builds the near tier of each cache-aside cache whose settings ask for one, each with its own tracking connection
@@ -19,17 +20,21 @@ final class NearTiers {
 
     private static final Logger LOG = Logger.getLogger(NearTiers.class);
 
-    private final Redis redis;
+    private final TrackingClients clients;
     private final Vertx vertx;
     private final MeterRegistry registry;
     private final boolean clustered;
+    private final ProcessStalls stalls;
     private final List<KeyTracking> started = new CopyOnWriteArrayList<>();
+    private final long maxHeap = Runtime.getRuntime().maxMemory();
+    private final HeapBudget budget = new HeapBudget(maxHeap);
 
-    NearTiers(Redis redis, Vertx vertx, MeterRegistry registry, boolean clustered) {
-        this.redis = redis;
+    NearTiers(TrackingClients clients, Vertx vertx, MeterRegistry registry, boolean clustered, ProcessStalls stalls) {
+        this.clients = clients;
         this.vertx = vertx;
         this.registry = registry;
         this.clustered = clustered;
+        this.stalls = stalls;
     }
 
     /** The near tier of cache {@code name}: live once its tracking connection is up, or off for good. */
@@ -45,15 +50,19 @@ final class NearTiers {
                     name);
             return NearTier.off();
         }
-        NearTier tier = NearTier.create(
-                name,
-                registry,
+        long maxBytes = near.maxMemory().bytesOf(maxHeap);
+        LOG.infof(
+                "near tier of %s: at most %d MB (max-memory %s; maximum heap %d MB)",
+                name, maxBytes >> 20, near.maxMemory(), maxHeap >> 20);
+        budget.add(name, maxBytes).ifPresent(LOG::warn);
+        NearTier.Bounds bounds = new NearTier.Bounds(
+                maxBytes,
                 near.maxEntries(),
                 shorter(near.maxTtl(), settings.ttl()),
-                shorter(near.maxTtl(), settings.negativeTtl()),
-                generationKey,
-                onGenerationChange);
-        KeyTracking tracking = new KeyTracking(name, settings.keyPrefix(), redis, vertx, near.heartbeat(), tier);
+                shorter(near.maxTtl(), settings.negativeTtl()));
+        NearTier tier = NearTier.create(name, registry, bounds, generationKey, onGenerationChange);
+        KeyTracking tracking =
+                new KeyTracking(name, settings.keyPrefix(), () -> clients.create(vertx), vertx, near, stalls, tier);
         started.add(tracking);
         tracking.start();
         return tier;

@@ -4,16 +4,11 @@ import dev.cachepatterns.cache.Internal;
 
 /**
  * What one cache read found in Redis. A miss may carry a fence: the entry's content when the reader opened it before
- * its load, which the fill must still find there to store its value (see {@code cache/aside/FencedEntries}).
+ * its load, which the fill must still find there to store its value (see {@code cache/aside/FencedEntries}). What an
+ * entry's text means is {@link EntryFormat}'s.
  */
 @Internal
 public record CacheLookup<V>(Kind kind, V value, String fence) {
-
-    /** What a cache keeps for a key the source has no value for, so repeated reads of it do not reach the source. */
-    public static final String ABSENT_MARKER = "!absent";
-
-    /** How an outstanding fence starts; an entry holding one is a miss for every reader. */
-    public static final String FENCE_PREFIX = "!fence:";
 
     public CacheLookup(Kind kind, V value) {
         this(kind, value, null);
@@ -52,22 +47,6 @@ public record CacheLookup<V>(Kind kind, V value, String fence) {
     @SuppressWarnings("unchecked")
     public static <V> CacheLookup<V> unavailable() {
         return (CacheLookup<V>) UNAVAILABLE_LOOKUP;
-    }
-
-    /**
-     * What a raw Redis entry means: null or an outstanding fence is a miss, the "absent" marker a negative hit, anything else a hit when it
-     * decodes. An entry that cannot be decoded (e.g. written by an older version of the type) is a miss, so the next
-     * fill overwrites it.
-     */
-    public static <V> CacheLookup<V> decode(String raw, JsonCodec<V> codec) {
-        if (raw == null || raw.startsWith(FENCE_PREFIX)) {
-            return miss();
-        }
-        if (ABSENT_MARKER.equals(raw)) {
-            return absent();
-        }
-        V value = codec.decodeOrNull(raw);
-        return value == null ? miss() : hit(value);
     }
 
     /** This outcome for another value type; only for outcomes without a value (absent, miss, unavailable). */

@@ -24,6 +24,7 @@ public class RedisGuard {
 
     private final CircuitBreaker breaker;
     private final GuardedCall.Shared shared;
+    private final ProcessStalls stalls;
 
     public RedisGuard(RedisResilienceConfig config, MeterRegistry registry, Vertx vertx) {
         this.breaker = new CircuitBreaker(
@@ -37,8 +38,7 @@ public class RedisGuard {
                 .register(registry);
         CommandTimers timers = new CommandTimers(registry);
         // A loop a fifth of the time-out late is a stalled process, not a slow Redis.
-        ProcessStalls stalls =
-                new ProcessStalls(vertx, Math.max(1, config.timeout().toNanos() / 5));
+        this.stalls = new ProcessStalls(vertx, Math.max(1, config.timeout().toNanos() / 5));
         Admission admission = new Admission(
                 config.maxInFlight(), config.maxQueued(), config.queueTimeout().toMillis(), vertx, stalls);
         Gauge.builder("cache.redis.calls.queued", admission, Admission::queued)
@@ -115,5 +115,10 @@ public class RedisGuard {
 
     public CircuitBreaker.State circuitState() {
         return breaker.state();
+    }
+
+    /** How this process keeps its event loops on time: what excuses a late reply (e.g. the near tier's heartbeat). */
+    public ProcessStalls stalls() {
+        return stalls;
     }
 }

@@ -21,6 +21,7 @@ import dev.cachepatterns.cache.core.CacheKeys;
 import dev.cachepatterns.cache.core.CacheLookup;
 import dev.cachepatterns.cache.core.CacheMetrics;
 import dev.cachepatterns.cache.core.DistributedLock;
+import dev.cachepatterns.cache.core.EntryFormat;
 import dev.cachepatterns.cache.core.FillSignals;
 import dev.cachepatterns.cache.core.JsonCodec;
 import dev.cachepatterns.cache.core.LoadLimiter;
@@ -80,7 +81,7 @@ public final class WriteThrough<K, V> {
     private final String name;
     private final WriteThroughSettings settings;
     private final CacheKeys keys;
-    private final JsonCodec<V> codec;
+    private final EntryFormat<V> format;
     private final Function<K, String> keyRenderer;
     private final ToLongFunction<V> versionOf;
     private final TtlPolicy ttl;
@@ -109,7 +110,7 @@ public final class WriteThrough<K, V> {
         this.name = name;
         this.settings = settings;
         this.keys = new CacheKeys(settings.keyPrefix());
-        this.codec = codec;
+        this.format = new EntryFormat<>(codec);
         this.keyRenderer = keyRenderer;
         this.versionOf = versionOf;
         this.ttl = new TtlPolicy(settings.ttl(), settings.ttlJitter());
@@ -215,7 +216,7 @@ public final class WriteThrough<K, V> {
 
     private Uni<CacheWrite> store(String key, V committed) {
         long version = versionOf.applyAsLong(committed);
-        return setIfNewer(key, version, codec.encode(committed), ttl.nextMillis())
+        return setIfNewer(key, version, format.json(committed), ttl.nextMillis())
                 .map(held -> {
                     untrusted.repaired(key, held);
                     return CacheWrite.STORED;
@@ -263,7 +264,7 @@ public final class WriteThrough<K, V> {
                 return Uni.createFrom().item(CacheLookup.unavailable());
             }
             return guard.call(() -> hashes.hget(key, "json"))
-                    .map(raw -> CacheLookup.decode(raw, codec))
+                    .map(format::decode)
                     .onFailure(RedisUnavailableException.class)
                     .recoverWithItem(CacheLookup.unavailable());
         }
@@ -271,9 +272,8 @@ public final class WriteThrough<K, V> {
         @Override
         public Uni<Void> fill(String key, Optional<V> value, CacheLookup<V> miss) {
             long version = value.map(versionOf::applyAsLong).orElse(0L);
-            String payload = value.map(codec::encode).orElse(CacheLookup.ABSENT_MARKER);
             long ttlMillis = value.isPresent() ? ttl.nextMillis() : negativeTtl.nextMillis();
-            return setIfNewer(key, version, payload, ttlMillis)
+            return setIfNewer(key, version, format.encode(value), ttlMillis)
                     .replaceWithVoid()
                     .call(() -> signals.announce(key))
                     .onFailure()

@@ -2,11 +2,12 @@ package dev.cachepatterns.cache.aside;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import dev.cachepatterns.cache.core.CacheLookup;
+import dev.cachepatterns.cache.core.EntryFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,15 +23,13 @@ class NearTierRaceTest {
     private final NearTier tier = NearTier.create(
             "test-near-race",
             new SimpleMeterRegistry(),
-            100,
-            Duration.ofMinutes(1),
-            Duration.ofSeconds(5),
+            new NearTier.Bounds(1 << 20, OptionalInt.empty(), Duration.ofMinutes(1), Duration.ofSeconds(5)),
             "cp:test-near:gen:current",
             () -> {});
 
     @Test
     void aReplyReadBeforeAnInvalidationThatArrivedFirstIsNotKept() {
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
 
         tier.invalidated(List.of(KEY));
@@ -41,7 +40,7 @@ class NearTierRaceTest {
 
     @Test
     void aReplyThatArrivesBeforeItsInvalidationIsKeptUntilTheInvalidationArrives() {
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
         tier.afterRead(read, "{\"old\":true}");
         assertThat(tier.get(KEY)).isEqualTo("{\"old\":true}");
@@ -53,7 +52,7 @@ class NearTierRaceTest {
 
     @Test
     void aFlushWhileAReadIsInFlightVoidsItsReply() {
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
 
         tier.flush(NearTier.Flush.HEARTBEAT);
@@ -64,11 +63,11 @@ class NearTierRaceTest {
 
     @Test
     void aTierThatWentDarkWhileAReadWasInFlightKeepsNothingEvenAfterItIsLiveAgain() {
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
 
         tier.goDark(NearTier.Flush.CONNECTION_LOST);
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         tier.afterRead(read, "{\"old\":true}");
 
         assertThat(tier.get(KEY)).isNull();
@@ -76,7 +75,7 @@ class NearTierRaceTest {
 
     @Test
     void twoReadsInFlightShareThePlaceholderAndOneInvalidationVoidsBoth() {
-        tier.goLive(false);
+        tier.goLive(false, aMinuteFromNow());
         NearTier.Ticket first = tier.beforeRead(KEY);
         NearTier.Ticket second = tier.beforeRead(KEY);
 
@@ -93,15 +92,15 @@ class NearTierRaceTest {
         tier.afterRead(dark, "{\"v\":1}");
         assertThat(tier.get(KEY)).isNull();
 
-        tier.goLive(false);
-        tier.afterRead(tier.beforeRead(KEY), CacheLookup.FENCE_PREFIX + "abc");
+        tier.goLive(false, aMinuteFromNow());
+        tier.afterRead(tier.beforeRead(KEY), EntryFormat.newFence());
         assertThat(tier.get(KEY)).isNull();
         tier.afterRead(tier.beforeRead(KEY), null);
         assertThat(tier.get(KEY)).isNull();
         assertThat(tier.size()).isZero();
 
-        tier.afterRead(tier.beforeRead(KEY), CacheLookup.ABSENT_MARKER);
-        assertThat(tier.get(KEY)).isEqualTo(CacheLookup.ABSENT_MARKER);
+        tier.afterRead(tier.beforeRead(KEY), EntryFormat.absentEntry());
+        assertThat(tier.get(KEY)).isEqualTo(EntryFormat.absentEntry());
     }
 
     @Test
@@ -110,17 +109,20 @@ class NearTierRaceTest {
         NearTier withGenerations = NearTier.create(
                 "test-near-gen",
                 new SimpleMeterRegistry(),
-                100,
-                Duration.ofMinutes(1),
-                Duration.ofSeconds(5),
+                new NearTier.Bounds(1 << 20, OptionalInt.empty(), Duration.ofMinutes(1), Duration.ofSeconds(5)),
                 "cp:test-near:gen:current",
                 () -> refreshed[0] = true);
-        withGenerations.goLive(false);
+        withGenerations.goLive(false, aMinuteFromNow());
         withGenerations.afterRead(withGenerations.beforeRead(KEY), "{\"v\":1}");
 
         withGenerations.invalidated(List.of("cp:test-near:gen:current"));
 
         assertThat(withGenerations.get(KEY)).isNull();
         assertThat(refreshed[0]).isTrue();
+    }
+
+    /** A lease that outlasts the test: these races are about invalidations, not heartbeats. */
+    private static long aMinuteFromNow() {
+        return System.nanoTime() + Duration.ofMinutes(1).toNanos();
     }
 }
