@@ -78,8 +78,13 @@ def new_entity(argv):
     parser.add_argument("--from", dest="source", required=True, help="the example unit to start from, e.g. users")
     parser.add_argument("--singular", help="the name in the singular (default: the name without its final s)")
     parser.add_argument("--test", action="store_true", help="run the new unit's tests afterwards")
+    parser.add_argument(
+        "--any-version", action="store_true", help="even if the service is on another template version than this checkout"
+    )
     args = parser.parse_args(argv)
-    sys.exit(entity.new_entity(ROOT, Path(args.target), args.name, args.source, args.singular, args.test))
+    sys.exit(
+        entity.new_entity(ROOT, Path(args.target), args.name, args.source, args.singular, args.test, args.any_version)
+    )
 
 
 def render(argv):

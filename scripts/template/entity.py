@@ -6,7 +6,7 @@ from pathlib import Path
 
 import generate
 from generate import METADATA, Options, run
-from units import load_units
+from units import load_units, read_properties
 
 MIGRATION = re.compile(r"^V(\d+)__(.+)\.sql$")
 
@@ -86,11 +86,19 @@ def update_readme(target: Path, root: Path, options: Options) -> bool:
     return changed
 
 
-def new_entity(root: Path, target: Path, name: str, source_name: str, singular, test: bool) -> int:
+def new_entity(root: Path, target: Path, name: str, source_name: str, singular, test: bool, any_version=False) -> int:
     target = target.resolve()
     if not (target / METADATA).exists():
         raise SystemExit(f"{target} has no {METADATA}: it was not made by scripts/new-service.sh")
     options = Options.read(target / METADATA)
+    made_from = read_properties(target / METADATA).get("template.commit")
+    commit, describe = generate.template_version(root)
+    if made_from != commit and not any_version:
+        # The example's code and tests use the layer, the platform and the test support of this checkout's version.
+        raise SystemExit(
+            f"{target} is on the template {made_from[:8] if made_from else '?'}, this checkout is {describe}: run"
+            f" scripts/upgrade-service.sh {target} from it first (or --any-version to try anyway)"
+        )
     units = load_units(root)
     source = units.get(source_name)
     if source is None or not source.is_example:
