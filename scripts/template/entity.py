@@ -56,6 +56,20 @@ def source_files(root: Path, source) -> list:
     ]
 
 
+SHARED_CODE = ("src/main/java/{p}/cache", "src/main/java/{p}/platform", "src/test/java/{p}/support", "pom.xml")
+
+
+def shared_code_changes(root: Path, made_from: str) -> str:
+    """What of the code every unit builds on changed between the service's template commit and this checkout ('' if
+    nothing); an unknown commit counts as changed."""
+    paths = [p.format(p=generate.TEMPLATE_PACKAGE_PATH) for p in SHARED_CODE]
+    known = subprocess.run(["git", "cat-file", "-e", f"{made_from}^{{commit}}"], cwd=root, capture_output=True)
+    if not made_from or known.returncode != 0:
+        return "everything (its commit is not in this checkout)"
+    changed = run("git", "diff", "--name-only", made_from, "--", *paths, cwd=root).split()
+    return f"{len(changed)} files of the layer, the platform or the test support" if changed else ""
+
+
 def name_clashes(root: Path, files: list, rename, target: Path, options: Options, name: str) -> list:
     """Classes of the new unit whose new simple name is also the name of a class it imports from elsewhere."""
     own = {Path(rename(f)).stem for f in files if f.endswith(".java")}
@@ -91,12 +105,12 @@ def new_entity(root: Path, target: Path, name: str, source_name: str, singular, 
     if not (target / METADATA).exists():
         raise SystemExit(f"{target} has no {METADATA}: it was not made by scripts/new-service.sh")
     options = Options.read(target / METADATA)
-    made_from = read_properties(target / METADATA).get("template.commit")
-    commit, describe = generate.template_version(root)
-    if made_from != commit and not any_version:
-        # The example's code and tests use the layer, the platform and the test support of this checkout's version.
+    made_from = read_properties(target / METADATA).get("template.commit", "")
+    moved = shared_code_changes(root, made_from)
+    if moved and not any_version:
+        # The example's code and tests use the layer, the platform and the test support of this checkout.
         raise SystemExit(
-            f"{target} is on the template {made_from[:8] if made_from else '?'}, this checkout is {describe}: run"
+            f"{target} is on the template {made_from[:8] or '?'}, and this checkout changed {moved} since: run"
             f" scripts/upgrade-service.sh {target} from it first (or --any-version to try anyway)"
         )
     units = load_units(root)
