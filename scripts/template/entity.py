@@ -12,20 +12,23 @@ MIGRATION = re.compile(r"^V(\d+)__(.+)\.sql$")
 
 
 def name_renamer(source, plural: str, singular: str):
-    """The source unit's names (and the extra names its unit.properties lists) in the new entity's spelling."""
+    """The source unit's names (and the extra names its unit.properties lists) in the new entity's spelling: each form
+    where it ends a word or an identifier's part (UserService, userId, cp:users), never inside another word (Postgres,
+    username), and the lower-case singular never as a method (post(...))."""
     extra = [(old, new.format(plural=plural, singular=singular)) for old, new in source.renames]
     forms = [(source.plural.upper(), plural.upper()), (source.plural.capitalize(), plural.capitalize()), (source.plural, plural)]
-    lone_singular = None
     if source.singular != source.plural:
         forms.append((source.singular.capitalize(), singular.capitalize()))
-        # The lower-case singular only as a word or an identifier's head ("user", "userId"), never a method ("post(")
-        # or the inside of another word.
-        lone_singular = re.compile(r"(?<![.A-Za-z])" + re.escape(source.singular) + r"(?![a-z])")
+    patterns = [(re.compile(re.escape(old) + r"(?![a-z])"), new) for old, new in forms]
+    if source.singular != source.plural:
+        patterns.append((re.compile(r"(?<![.A-Za-z])" + re.escape(source.singular) + r"(?![a-z])"), singular))
 
     def rename(text: str) -> str:
-        for old, new in extra + forms:
+        for old, new in extra:
             text = text.replace(old, new)
-        return lone_singular.sub(singular, text) if lone_singular else text
+        for pattern, new in patterns:
+            text = pattern.sub(new, text)
+        return text
 
     return rename
 

@@ -126,7 +126,7 @@ class PostCrashRecoveryPackagedIT {
     }
 
     private int sendViews(String slug, int count) throws Exception {
-        return PackagedApp.acceptedPosts(List.of(uri("/posts/" + slug + "/views")), count);
+        return PackagedApp.acceptedWrites(List.of(uri("/posts/" + slug + "/views")), count);
     }
 
     private long viewsViaApi(String slug) throws Exception {

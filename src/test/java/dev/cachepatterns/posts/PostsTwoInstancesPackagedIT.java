@@ -169,7 +169,7 @@ class PostsTwoInstancesPackagedIT {
 
     private int sendIncrements(String slug, String field, int count, boolean bothInstances) throws Exception {
         String path = "/posts/" + slug + "/" + field;
-        return PackagedApp.acceptedPosts(
+        return PackagedApp.acceptedWrites(
                 bothInstances ? List.of(a.uri(path), b.uri(path)) : List.of(a.uri(path)), count);
     }
 

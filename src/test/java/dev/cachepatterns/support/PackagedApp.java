@@ -192,7 +192,7 @@ public final class PackagedApp implements AutoCloseable {
      * POSTs {@code count} empty bodies, round-robin over {@code targets}, at most 32 at a time, and returns how many
      * were answered 202 (write-behind accepted them).
      */
-    public static int acceptedPosts(List<URI> targets, int count) throws Exception {
+    public static int acceptedWrites(List<URI> targets, int count) throws Exception {
         Semaphore inFlight = new Semaphore(32);
         AtomicInteger accepted = new AtomicInteger();
         List<CompletableFuture<?>> replies = new ArrayList<>();
