@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import dev.cachepatterns.support.LoadDriver;
 import dev.cachepatterns.support.Outcome;
 import dev.cachepatterns.support.Outcomes;
+import dev.cachepatterns.support.StallMeter;
 import dev.cachepatterns.support.examples.Examples;
 import dev.cachepatterns.support.examples.Role;
 
@@ -65,6 +66,7 @@ class PostgresRestartTest {
         // Postgres stops while everything is cached. (Under a steady stream of views, each flush drops the cached post;
         // a post caught in that gap when Postgres stops is not cached, and its views answer 503:
         // docs/failure-modes.md.)
+        StallMeter stalls = StallMeter.start();
         long stopped = System.nanoTime();
         FaultServers.postgres().stop();
         LoadDriver.Running load = driver.start(
@@ -113,8 +115,9 @@ class PostgresRestartTest {
         assertThat(needDatabase.matching(o -> !o.isDocumented503()))
                 .as("requests that need Postgres while it is down")
                 .isEmpty();
-        assertThat(needDatabase.matching(o -> o.latencyMillis() > FAST_503_MILLIS))
-                .as("503s slower than %d ms", FAST_503_MILLIS)
+        // Judged on the time the process could run: a 503 that waited for a CPU on a loaded machine is not slow.
+        assertThat(needDatabase.matching(o -> stalls.runnableMillis(o) > FAST_503_MILLIS))
+                .as("503s slower than %d ms (this JVM's stalls while they ran deducted)", FAST_503_MILLIS)
                 .isEmpty();
         Outcomes queued = down.with(o -> fixtures.role(o.label()) == Role.QUEUED_WRITE);
         assertThat(queued.matching(o -> o.status() != fixtures.success(o.label())))
@@ -125,5 +128,6 @@ class PostgresRestartTest {
         assertThat(after.size()).isPositive();
         assertThat(after.matching(Outcome::isServerError)).isEmpty();
         Fixtures.assertConsistent(fixtures, outcomes, pool);
+        stalls.close();
     }
 }
