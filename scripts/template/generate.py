@@ -193,11 +193,11 @@ def maven(target: Path, *arguments):
 
 
 def format_and_export_api_document(target: Path):
-    """Formats the renamed sources (imports sort by package) and writes docs/openapi.yaml as this service serves it (its
-    units decide its paths): Quarkus writes the document at build time, and every filter of the document runs at build
-    time, so no test, database or Redis is needed. One Maven run for both."""
+    """From a clean build (no stale class or resource of a file that moved), formats the sources (imports sort by package)
+    and writes docs/openapi.yaml as this service serves it (its units decide its paths): Quarkus writes the document at
+    build time, and every filter of the document runs at build time, so no test, database or Redis is needed."""
     maven(
-        target, "spotless:apply", "package", "-Dmaven.test.skip=true",
+        target, "clean", "spotless:apply", "package", "-Dmaven.test.skip=true",
         "-Dquarkus.smallrye-openapi.store-schema-directory=target/openapi",
     )
     shutil.copyfile(target / "target/openapi/openapi.yaml", target / "docs/openapi.yaml")
