@@ -1,5 +1,6 @@
 package dev.cachepatterns.cache.aside;
 
+import java.net.URI;
 import java.util.List;
 
 import jakarta.inject.Singleton;
@@ -46,6 +47,18 @@ final class TrackingClients implements RedisOptionsCustomizer {
         RedisOptions options = new RedisOptions(options());
         options.setType(RedisClientType.STANDALONE).setEndpoints(List.of(endpoint));
         return Redis.createClient(vertx, oneConnection(options));
+    }
+
+    /**
+     * The endpoint of the node at {@code host}:{@code port} as the application reaches the cluster: the scheme (TLS or
+     * not) and the user and password of the first configured endpoint, as the Vert.x cluster client follows a
+     * redirection.
+     */
+    String nodeEndpoint(String host, int port) {
+        URI seed = URI.create(options().getEndpoint());
+        String userInfo = seed.getRawUserInfo() == null ? "" : seed.getRawUserInfo() + "@";
+        String address = host.contains(":") ? "[" + host + "]" : host;
+        return seed.getScheme() + "://" + userInfo + address + ":" + port;
     }
 
     private RedisOptions options() {

@@ -1,0 +1,192 @@
+package dev.cachepatterns.cache.aside;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import org.jboss.logging.Logger;
+
+import dev.cachepatterns.cache.redis.HashSlot;
+import dev.cachepatterns.cache.redis.ProcessStalls;
+import dev.cachepatterns.cache.redis.SlotMap;
+
+/**
+ * The near tier of one cache on a Redis Cluster: key tracking on every master ({@link KeyTracking}, one connection and
+ * one {@link Lease} each), the masters found in the cluster's slot map ({@link SlotMap}) and followed. The map is read
+ * again every {@code heartbeat}, and at once when a tracking connection is interrupted; each answer renews the lease of
+ * the view ({@link SlotLeases#view}), and a change is applied in this order:
+ *
+ * <ol>
+ *   <li>a master that appears gets a tracking connection; its slots are not vouched for until it is live;
+ *   <li>each slot is vouched for by its new master's lease;
+ *   <li>the entries of every slot that changed owner are flushed ({@code slot_moved} when the masters stayed the same,
+ *       {@code topology} when one joined or left: a failover, a node added or removed);
+ *   <li>the tracking of a node that no longer owns slots stops.
+ * </ol>
+ *
+ * <p>A slot in migration needs nothing: both its masters are tracked, so a write is pushed by whichever executes it (the
+ * source, or the target after an {@code ASK}), and the source's {@code MIGRATE} pushes the key it hands over.
+ */
+final class ClusterTracking {
+
+    private static final Logger LOG = Logger.getLogger(ClusterTracking.class);
+
+    /** A master tracked: its lease and its tracking connection. */
+    private record Tracked(Lease lease, KeyTracking tracking) {}
+
+    private final String name;
+    private final String prefix;
+    private final NearSettings settings;
+    private final Vertx vertx;
+    private final ProcessStalls stalls;
+    private final NearTier tier;
+    private final SlotLeases leases;
+    private final Supplier<Uni<SlotMap>> topology;
+    private final Function<SlotMap.Master, Redis> clients;
+    private final Map<SlotMap.Master, Tracked> tracked = new HashMap<>();
+    private final AtomicBoolean checking = new AtomicBoolean();
+    private SlotMap current = SlotMap.EMPTY;
+    private volatile boolean stopped;
+    private long timer = -1;
+
+    ClusterTracking(
+            String name,
+            String prefix,
+            NearSettings settings,
+            Vertx vertx,
+            ProcessStalls stalls,
+            NearTier tier,
+            SlotLeases leases,
+            Supplier<Uni<SlotMap>> topology,
+            Function<SlotMap.Master, Redis> clients) {
+        this.name = name;
+        this.prefix = prefix;
+        this.settings = settings;
+        this.vertx = vertx;
+        this.stalls = stalls;
+        this.tier = tier;
+        this.leases = leases;
+        this.topology = topology;
+        this.clients = clients;
+    }
+
+    void start() {
+        check();
+        timer = vertx.setPeriodic(settings.heartbeat().toMillis(), tick -> check());
+    }
+
+    synchronized void stop() {
+        stopped = true;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        tracked.values().forEach(master -> master.tracking().retire());
+        tracked.clear();
+        tier.goDark(leases.view(), NearTier.Flush.CONNECTION_LOST);
+    }
+
+    /** Reads the slot map now, unless a read is on its way already. */
+    void check() {
+        if (stopped || !checking.compareAndSet(false, true)) {
+            return;
+        }
+        long sentAt = System.nanoTime();
+        Uni.createFrom()
+                .<SlotMap>deferred(topology::get)
+                .subscribe()
+                .with(
+                        map -> {
+                            try {
+                                apply(map, sentAt);
+                            } finally {
+                                checking.set(false);
+                            }
+                        },
+                        failure -> {
+                            checking.set(false);
+                            LOG.debugf("near tier of %s: cannot read the cluster's slots: %s", name, failure);
+                        });
+    }
+
+    /** The masters tracked now (tests). */
+    synchronized List<SlotMap.Master> masters() {
+        return List.copyOf(tracked.keySet());
+    }
+
+    private synchronized void apply(SlotMap next, long sentAt) {
+        if (stopped) {
+            return;
+        }
+        BitSet moved = next.movedSince(current);
+        boolean mastersChanged = !new HashSet<>(next.masters()).equals(tracked.keySet());
+        if (!moved.isEmpty() || mastersChanged) {
+            follow(next, moved, mastersChanged);
+        }
+        long until = sentAt + settings.heartbeat().toNanos() * KeyTracking.LEASE_HEARTBEATS;
+        Lease view = leases.view();
+        if (!view.live()) {
+            view.goLive(until);
+        } else if (!view.extend(until)) {
+            tier.lateHeartbeat(); // answered too late to vouch for the view: serving pauses, nothing is dropped
+        }
+    }
+
+    private void follow(SlotMap next, BitSet moved, boolean mastersChanged) {
+        Map<SlotMap.Master, Tracked> kept = new HashMap<>();
+        for (SlotMap.Master master : next.masters()) {
+            Tracked known = tracked.get(master);
+            kept.put(master, known != null ? known : track(master));
+        }
+        Lease[] owners = new Lease[HashSlot.SLOTS];
+        for (int slot = 0; slot < HashSlot.SLOTS; slot++) {
+            SlotMap.Master owner = next.ownerOf(slot);
+            owners[slot] = owner == null ? null : kept.get(owner).lease();
+        }
+        leases.update(owners, kept.values().stream().map(Tracked::lease).toList());
+        if (current != SlotMap.EMPTY && !moved.isEmpty()) {
+            tier.flushSlots(moved, mastersChanged ? NearTier.Flush.TOPOLOGY : NearTier.Flush.SLOT_MOVED);
+        }
+        tracked.forEach((master, gone) -> {
+            if (!kept.containsKey(master)) {
+                gone.tracking().retire();
+            }
+        });
+        LOG.infof(
+                "near tier of %s: %d slots changed owner (flushed), tracking the masters %s",
+                name, current == SlotMap.EMPTY ? 0 : moved.cardinality(), addresses(kept.keySet()));
+        tracked.clear();
+        tracked.putAll(kept);
+        current = next;
+    }
+
+    private Tracked track(SlotMap.Master master) {
+        Lease lease = new Lease();
+        KeyTracking tracking = new KeyTracking(
+                name + "@" + master.host() + ":" + master.port(),
+                prefix,
+                () -> clients.apply(master),
+                vertx,
+                settings,
+                stalls,
+                tier,
+                lease,
+                this::check);
+        tracking.start();
+        return new Tracked(lease, tracking);
+    }
+
+    private static List<String> addresses(java.util.Collection<SlotMap.Master> masters) {
+        return masters.stream()
+                .map(master -> master.host() + ":" + master.port())
+                .sorted()
+                .toList();
+    }
+}
