@@ -21,8 +21,9 @@ import dev.cachepatterns.cache.redis.SlotMap;
 /**
  * The near tier of one cache on a Redis Cluster: key tracking on every master ({@link KeyTracking}, one connection and
  * one {@link Lease} each), the masters found in the cluster's slot map ({@link SlotMap}) and followed. The map is read
- * again every {@code heartbeat}, and at once when a tracking connection is interrupted; each answer renews the lease of
- * the view ({@link SlotLeases#view}), and a change is applied in this order:
+ * again every {@code heartbeat}, and at once when a tracking connection is interrupted; an answer that matches the map
+ * followed renews the lease of the view ({@link SlotLeases#view}). A change is followed once a second read agrees with
+ * it (the nodes learn of a move at slightly different moments), in this order:
  *
  * <ol>
  *   <li>a master that appears gets a tracking connection; its slots are not vouched for until it is live;
@@ -54,6 +55,7 @@ final class ClusterTracking {
     private final Map<SlotMap.Master, Tracked> tracked = new HashMap<>();
     private final AtomicBoolean checking = new AtomicBoolean();
     private SlotMap current = SlotMap.EMPTY;
+    private SlotMap candidate;
     private volatile boolean stopped;
     private long timer = -1;
 
@@ -104,10 +106,14 @@ final class ClusterTracking {
                 .subscribe()
                 .with(
                         map -> {
+                            boolean again;
                             try {
-                                apply(map, sentAt);
+                                again = apply(map, sentAt);
                             } finally {
                                 checking.set(false);
+                            }
+                            if (again) {
+                                check();
                             }
                         },
                         failure -> {
@@ -121,15 +127,21 @@ final class ClusterTracking {
         return List.copyOf(tracked.keySet());
     }
 
-    private synchronized void apply(SlotMap next, long sentAt) {
+    // A map that differs from the one followed is followed once the next read agrees with it: the nodes learn of a move
+    // or a failover at slightly different moments, and one that lags must not undo it. Until then the view's lease is
+    // not renewed. True: read again at once.
+    private synchronized boolean apply(SlotMap next, long sentAt) {
         if (stopped) {
-            return;
+            return false;
         }
-        BitSet moved = next.movedSince(current);
-        boolean mastersChanged = !new HashSet<>(next.masters()).equals(tracked.keySet());
-        if (!moved.isEmpty() || mastersChanged) {
-            follow(next, moved, mastersChanged);
+        if (!next.sameAs(current)) {
+            if (candidate == null || !next.sameAs(candidate)) {
+                candidate = next;
+                return true;
+            }
+            follow(next);
         }
+        candidate = null;
         long until = sentAt + settings.heartbeat().toNanos() * KeyTracking.LEASE_HEARTBEATS;
         Lease view = leases.view();
         if (!view.live()) {
@@ -137,9 +149,12 @@ final class ClusterTracking {
         } else if (!view.extend(until)) {
             tier.lateHeartbeat(); // answered too late to vouch for the view: serving pauses, nothing is dropped
         }
+        return false;
     }
 
-    private void follow(SlotMap next, BitSet moved, boolean mastersChanged) {
+    private void follow(SlotMap next) {
+        BitSet moved = next.movedSince(current);
+        boolean mastersChanged = !new HashSet<>(next.masters()).equals(tracked.keySet());
         Map<SlotMap.Master, Tracked> kept = new HashMap<>();
         for (SlotMap.Master master : next.masters()) {
             Tracked known = tracked.get(master);
@@ -159,9 +174,17 @@ final class ClusterTracking {
                 gone.tracking().retire();
             }
         });
-        LOG.infof(
-                "near tier of %s: %d slots changed owner (flushed), tracking the masters %s",
-                name, current == SlotMap.EMPTY ? 0 : moved.cardinality(), addresses(kept.keySet()));
+        if (current == SlotMap.EMPTY) {
+            LOG.infof("near tier of %s: tracking the masters %s", name, addresses(kept.keySet()));
+        } else if (mastersChanged) {
+            LOG.infof(
+                    "near tier of %s: the masters changed, %d slots changed owner and their entries were flushed;"
+                            + " tracking the masters %s",
+                    name, moved.cardinality(), addresses(kept.keySet()));
+        } else {
+            // A resharding moves slots one by one: one line each would flood the log.
+            LOG.debugf("near tier of %s: %d slots moved, their entries flushed", name, moved.cardinality());
+        }
         tracked.clear();
         tracked.putAll(kept);
         current = next;

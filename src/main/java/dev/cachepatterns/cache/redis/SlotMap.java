@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -76,6 +77,12 @@ public final class SlotMap {
     /** The master that owns {@code slot}, or null. */
     public Master ownerOf(int slot) {
         return owners[slot];
+    }
+
+    /** Whether {@code other} has the same masters, owning the same slots. */
+    public boolean sameAs(SlotMap other) {
+        return Set.copyOf(masters).equals(Set.copyOf(other.masters))
+                && movedSince(other).isEmpty();
     }
 
     /** The slots whose owner differs from {@code earlier}'s. */
