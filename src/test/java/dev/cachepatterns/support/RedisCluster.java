@@ -215,6 +215,11 @@ public final class RedisCluster implements AutoCloseable {
                 == 1;
     }
 
+    /** The nodes that are masters now. */
+    public List<RedisServer> masterNodes() {
+        return masters();
+    }
+
     /** Every node. */
     public List<RedisServer> nodes() {
         return List.copyOf(nodes);

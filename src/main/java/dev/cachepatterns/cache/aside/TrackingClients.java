@@ -50,15 +50,17 @@ final class TrackingClients implements RedisOptionsCustomizer {
     }
 
     /**
-     * The endpoint of the node at {@code host}:{@code port} as the application reaches the cluster: the scheme (TLS or
-     * not) and the user and password of the first configured endpoint, as the Vert.x cluster client follows a
-     * redirection.
+     * The endpoint of the node at {@code host}:{@code port} as the application reaches the cluster: the first configured
+     * endpoint with only its host and port replaced, so its scheme (TLS or not), user, password and parameters ({@code
+     * ?user=...}) apply unchanged.
      */
     String nodeEndpoint(String host, int port) {
         URI seed = URI.create(options().getEndpoint());
         String userInfo = seed.getRawUserInfo() == null ? "" : seed.getRawUserInfo() + "@";
         String address = host.contains(":") ? "[" + host + "]" : host;
-        return seed.getScheme() + "://" + userInfo + address + ":" + port;
+        String path = seed.getRawPath() == null ? "" : seed.getRawPath();
+        String query = seed.getRawQuery() == null ? "" : "?" + seed.getRawQuery();
+        return seed.getScheme() + "://" + userInfo + address + ":" + port + path + query;
     }
 
     private RedisOptions options() {
