@@ -21,6 +21,8 @@ import org.awaitility.Awaitility;
 public final class RedisCluster implements AutoCloseable {
 
     public static final Duration NODE_TIMEOUT = Duration.ofSeconds(1);
+    /** Redis aborts a manual failover that has not completed after this long (CLUSTER_MF_TIMEOUT), plus a margin. */
+    private static final Duration MANUAL_FAILOVER_LIMIT = Duration.ofSeconds(6);
 
     private final List<RedisServer> nodes = new ArrayList<>();
 
@@ -194,10 +196,27 @@ public final class RedisCluster implements AutoCloseable {
         endMigration(slot, from, to);
     }
 
-    /** A coordinated failover ({@code CLUSTER FAILOVER} on {@code replica}); waits until it is master. */
+    /**
+     * A coordinated failover ({@code CLUSTER FAILOVER} on {@code replica}) once its replication link is up; asked again
+     * when Redis gave it up (a manual failover that does not complete within its own 5-s limit is aborted silently);
+     * waits until the replica is master.
+     */
     public void failOverTo(RedisServer replica, Duration atMost) {
+        Awaitility.await()
+                .atMost(atMost)
+                .until(() -> cli(replica, "info", "replication").contains("master_link_status:up"));
+        long[] askedAt = {System.nanoTime()};
         expectOk(cli(replica, "cluster", "failover"));
-        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> isMaster(replica));
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> {
+            if (isMaster(replica)) {
+                return true;
+            }
+            if (System.nanoTime() - askedAt[0] > MANUAL_FAILOVER_LIMIT.toNanos()) {
+                askedAt[0] = System.nanoTime();
+                cli(replica, "cluster", "failover");
+            }
+            return false;
+        });
     }
 
     /** Whether {@code replica} has applied everything its master has written (equal replication offsets). */

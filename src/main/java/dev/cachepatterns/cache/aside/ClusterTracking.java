@@ -1,15 +1,13 @@
 package dev.cachepatterns.cache.aside;
 
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import org.jboss.logging.Logger;
@@ -21,8 +19,9 @@ import dev.cachepatterns.cache.redis.SlotMap;
 /**
  * The near tier of one cache on a Redis Cluster: key tracking on every master ({@link KeyTracking}, one connection and
  * one {@link Lease} each), the masters found in the cluster's slot map ({@link SlotMap}) and followed. The map is read
- * again every {@code heartbeat}, and at once when a tracking connection is interrupted; an answer that matches the map
- * followed renews the lease of the view ({@link SlotLeases#view}). A change is followed once a second read agrees with
+ * ({@link SlotMapWatch}, one read for every near tier of the JVM) every {@code heartbeat}, and at once when a tracking
+ * connection is interrupted; an answer that matches the map followed renews the lease of the view ({@link
+ * SlotLeases#view}). A change is followed once a second read agrees with
  * it (the nodes learn of a move at slightly different moments), in this order:
  *
  * <ol>
@@ -50,14 +49,13 @@ final class ClusterTracking {
     private final ProcessStalls stalls;
     private final NearTier tier;
     private final SlotLeases leases;
-    private final Supplier<Uni<SlotMap>> topology;
+    private final SlotMapWatch watch;
     private final Function<SlotMap.Master, Redis> clients;
     private final Map<SlotMap.Master, Tracked> tracked = new HashMap<>();
-    private final AtomicBoolean checking = new AtomicBoolean();
+    private final SlotMapWatch.Follower follower = this::answered;
     private SlotMap current = SlotMap.EMPTY;
     private SlotMap candidate;
     private volatile boolean stopped;
-    private long timer = -1;
 
     ClusterTracking(
             String name,
@@ -67,7 +65,7 @@ final class ClusterTracking {
             ProcessStalls stalls,
             NearTier tier,
             SlotLeases leases,
-            Supplier<Uni<SlotMap>> topology,
+            SlotMapWatch watch,
             Function<SlotMap.Master, Redis> clients) {
         this.name = name;
         this.prefix = prefix;
@@ -76,68 +74,35 @@ final class ClusterTracking {
         this.stalls = stalls;
         this.tier = tier;
         this.leases = leases;
-        this.topology = topology;
+        this.watch = watch;
         this.clients = clients;
     }
 
     void start() {
-        check();
-        timer = vertx.setPeriodic(settings.heartbeat().toMillis(), tick -> check());
+        watch.follow(follower, settings.heartbeat());
     }
 
     synchronized void stop() {
         stopped = true;
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
+        watch.unfollow(follower);
         tracked.values().forEach(master -> master.tracking().retire());
         tracked.clear();
         tier.goDark(leases.view(), NearTier.Flush.CONNECTION_LOST);
     }
 
-    /** Reads the slot map now, unless a read is on its way already. */
-    void check() {
-        if (stopped || !checking.compareAndSet(false, true)) {
-            return;
-        }
-        long sentAt = System.nanoTime();
-        Uni.createFrom()
-                .<SlotMap>deferred(topology::get)
-                .subscribe()
-                .with(
-                        map -> {
-                            boolean again;
-                            try {
-                                again = apply(map, sentAt);
-                            } finally {
-                                checking.set(false);
-                            }
-                            if (again) {
-                                check();
-                            }
-                        },
-                        failure -> {
-                            checking.set(false);
-                            LOG.debugf("near tier of %s: cannot read the cluster's slots: %s", name, failure);
-                        });
-    }
-
-    /** The masters tracked now (tests). */
-    synchronized List<SlotMap.Master> masters() {
-        return List.copyOf(tracked.keySet());
-    }
-
     // A map that differs from the one followed is followed once the next read agrees with it: the nodes learn of a move
     // or a failover at slightly different moments, and one that lags must not undo it. Until then the view's lease is
-    // not renewed. True: read again at once.
-    private synchronized boolean apply(SlotMap next, long sentAt) {
+    // not renewed. True: read again at once (after a first disagreement only, so nodes that keep disagreeing are read
+    // at the usual pace).
+    private synchronized boolean answered(SlotMap next, long sentAt) {
         if (stopped) {
             return false;
         }
         if (!next.sameAs(current)) {
             if (candidate == null || !next.sameAs(candidate)) {
+                boolean first = candidate == null;
                 candidate = next;
-                return true;
+                return first;
             }
             follow(next);
         }
@@ -201,12 +166,12 @@ final class ClusterTracking {
                 stalls,
                 tier,
                 lease,
-                this::check);
+                watch::read);
         tracking.start();
         return new Tracked(lease, tracking);
     }
 
-    private static List<String> addresses(java.util.Collection<SlotMap.Master> masters) {
+    private static List<String> addresses(Collection<SlotMap.Master> masters) {
         return masters.stream()
                 .map(master -> master.host() + ":" + master.port())
                 .sorted()

@@ -30,6 +30,7 @@ final class NearTiers {
     private final List<Runnable> stops = new CopyOnWriteArrayList<>();
     private final long maxHeap = Runtime.getRuntime().maxMemory();
     private final HeapBudget budget = new HeapBudget(maxHeap);
+    private SlotMapWatch slotMaps;
 
     NearTiers(
             TrackingClients clients,
@@ -112,11 +113,19 @@ final class NearTiers {
                 stalls,
                 tier,
                 leases,
-                () -> SlotMap.read(application.getRedis(), near.maxSilence()),
+                slotMaps(near.maxSilence()),
                 master -> clients.create(vertx, clients.nodeEndpoint(master.host(), master.port())));
         stops.add(tracking::stop);
         tracking.start();
         return tier;
+    }
+
+    // One read of the slot map for every near tier (the first one's max-silence as the deadline).
+    private synchronized SlotMapWatch slotMaps(Duration deadline) {
+        if (slotMaps == null) {
+            slotMaps = new SlotMapWatch(vertx, () -> SlotMap.read(application.getRedis(), deadline));
+        }
+        return slotMaps;
     }
 
     private static Duration shorter(Duration a, Duration b) {
