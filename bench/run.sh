@@ -9,7 +9,8 @@
 #                                                   (default: all, in that order)
 # Env:   RUNS=3 DURATION=10s CONNECTIONS=32 THREADS=2 SCALE=1 (0.1 for a quick smoke run)
 #        NEAR_WARMUP=15s NEAR_BUSY_DURATION=30s NEAR_CURVE_WARMUP=30s (the near tier's scenarios, bench/near.sh)
-#        BENCH_CLUSTER_PORT=17101 (near_cluster's six Redis Cluster nodes take it and the five ports above it)
+#        BENCH_CLUSTER_PORT=17101 (near_cluster's six Redis Cluster nodes take it and the five ports above it, and
+#        their cluster bus ports 10000 above those)
 #        BENCH_JAVA_OPTS (default: -Xms64m -Xmx192m -XX:+UseParallelGC), REBUILD=1 to rebuild the jar
 # Output: target/bench/results.csv (scenario,variant,run,metric,value), target/bench/report.md and plots/*.png
 #         (bench/report.py; docs/benchmarks.md holds a published run).
