@@ -15,6 +15,7 @@ cluster_start() {
     dir="$OUT/cluster/$port"
     rm -rf "$dir"
     mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd) # redis-server opens its log file after changing to --dir
     redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' --appendonly no --cluster-enabled yes \
       --cluster-config-file nodes.conf --cluster-node-timeout 5000 --logfile "$dir/redis.log" &
     CLUSTER_PIDS+=("$!")
