@@ -330,6 +330,29 @@ if curve:
           fmt(med("near-curve", v, "rss_max_mb")), fmt(med("near-curve", v, "rps"))] for v in curve],
     )
 
+cluster_near, cluster_redis, standalone_near = (med("near-cluster", v, "rps")
+                                               for v in ("cluster-near", "cluster-redis-only", "standalone-near"))
+if cluster_near:
+    table(
+        "Near tier on a 3-master Redis Cluster: GET /users/{id}, all cached, the same load on each instance in turn",
+        ["instance", "req/s median (min–max)", "p50 ms", "p99 ms", "ratio to the cluster without near tier"],
+        [
+            [label, spread("near-cluster", v, "rps"), fmt(med("near-cluster", v, "p50_ms"), 2),
+             fmt(med("near-cluster", v, "p99_ms"), 2), f"{fmt(ratio(med('near-cluster', v, 'rps'), cluster_redis), 2)}×"]
+            for label, v in (("cluster, near tier on (tracking every master)", "cluster-near"),
+                             ("cluster, cache.users.near.enabled=false", "cluster-redis-only"),
+                             ("one Redis, near tier on (the service as configured)", "standalone-near"))
+        ],
+    )
+    lines.append(f"Entries in the cluster instance's near tier: {fmt(med('near-cluster', 'cluster-near', 'near_entries'))}; "
+                 f"share of its measured requests answered by it: "
+                 f"{fmt((med('near-cluster', 'cluster-near', 'near_hit_share') or 0) * 100, 1)} %; lost-connection "
+                 f"flushes during the runs: {fmt(sum(runs('near-cluster', 'cluster-near', 'lost_flushes')))}.\n")
+    target("near tier on a cluster / the same cluster without it", f"{fmt(ratio(cluster_near, cluster_redis), 2)}×",
+           "≥ 1.8×", (ratio(cluster_near, cluster_redis) or 0) >= 1.8)
+    target("near tier on a cluster / the standalone near tier", f"{fmt(ratio(cluster_near, standalone_near), 2)}×",
+           "≥ 0.9×", (ratio(cluster_near, standalone_near) or 0) >= 0.9)
+
 with_buckets, without = med("histograms", "buckets", "rps"), med("histograms", "no-buckets", "rps")
 if with_buckets:
     table(

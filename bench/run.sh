@@ -5,9 +5,12 @@
 # the cache bypassed, the synchronous write, the Postgres aggregate, and /q/health/live as the no-I/O ceiling.
 #
 # Usage: bench/run.sh [scenario ...]     scenarios: users near zipf stampede latency inventory posts leaderboards bulk
-#                                                   startup histograms near_busy near_curve (default: all, in that order)
+#                                                   startup histograms near_busy near_curve near_cluster
+#                                                   (default: all, in that order)
 # Env:   RUNS=3 DURATION=10s CONNECTIONS=32 THREADS=2 SCALE=1 (0.1 for a quick smoke run)
 #        NEAR_WARMUP=15s NEAR_BUSY_DURATION=30s NEAR_CURVE_WARMUP=30s (the near tier's scenarios, bench/near.sh)
+#        BENCH_CLUSTER_PORT=17101 (near_cluster's six Redis Cluster nodes take it and the five ports above it, and
+#        their cluster bus ports 10000 above those)
 #        BENCH_JAVA_OPTS (default: -Xms64m -Xmx192m -XX:+UseParallelGC), REBUILD=1 to rebuild the jar
 # Output: target/bench/results.csv (scenario,variant,run,metric,value), target/bench/report.md and plots/*.png
 #         (bench/report.py; docs/benchmarks.md holds a published run).
@@ -15,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 source bench/near.sh
+source bench/near-cluster.sh
 
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10s}
@@ -34,7 +38,7 @@ BASELINE=18091     # caches off, synchronous write-behind: every request goes to
 WRK=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 30s)
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(users near zipf stampede latency inventory posts leaderboards bulk startup histograms
-  near_busy near_curve)
+  near_busy near_curve near_cluster)
 
 mkdir -p "$OUT"
 trap stop_apps EXIT

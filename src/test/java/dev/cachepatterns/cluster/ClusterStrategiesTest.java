@@ -1,5 +1,6 @@
 package dev.cachepatterns.cluster;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -8,6 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -17,7 +21,9 @@ import dev.cachepatterns.support.Management;
 import dev.cachepatterns.support.RedisCluster;
 import dev.cachepatterns.support.RedisClusterProfile;
 import dev.cachepatterns.support.RedisClusterResource;
+import dev.cachepatterns.support.RedisServer;
 import dev.cachepatterns.support.examples.ClusterContext;
+import dev.cachepatterns.support.examples.ExampleUnderTest;
 import dev.cachepatterns.support.examples.Examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,10 +77,31 @@ class ClusterStrategiesTest {
         assertThat(registry.get("cache.redis.circuit.open").gauge().value()).isZero();
         // INFO would reach a random node per poll: the redis_* INFO meters stay off on a cluster.
         assertThat(registry.find("redis.memory.used").gauge()).isNull();
-        // Asked for (RedisClusterProfile), every near tier turned itself off: BCAST tracking sees one node only.
-        assertThat(registry.find("cache.near.entries").gauges()).isEmpty();
-        assertThat(registry.find("cache.gets").tag("result", "near_hit").counters())
-                .isEmpty();
+    }
+
+    @Test
+    void everyNearTierAskedForTracksEveryMasterOfTheCluster() {
+        List<String> asked = Examples.settings(ExampleUnderTest::everythingOn).entrySet().stream()
+                .filter(setting -> setting.getKey().endsWith(".near.enabled")
+                        && setting.getValue().equals("true"))
+                .map(setting -> setting.getKey()
+                        .substring("cache.".length(), setting.getKey().length() - ".near.enabled".length()))
+                .toList();
+        Assumptions.assumeFalse(asked.isEmpty(), "no example asks for a near tier");
+        for (String cache : asked) {
+            assertThat(registry.find("cache.near.entries").tag("cache", cache).gauge())
+                    .as("the near tier of %s", cache)
+                    .isNotNull();
+            // One tracking connection on each master (the prefix is the cache's; each test JVM runs one app).
+            String prefix = ConfigProvider.getConfig().getValue("cache." + cache + ".key-prefix", String.class);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                for (RedisServer master : cluster().masterNodes()) {
+                    assertThat(cluster().cli(master, "client", "list"))
+                            .as("tracking of %s on %s", cache, master.port())
+                            .contains(" name=near-tracking:" + prefix + " ");
+                }
+            });
+        }
     }
 
     @TestFactory

@@ -21,6 +21,8 @@ import org.awaitility.Awaitility;
 public final class RedisCluster implements AutoCloseable {
 
     public static final Duration NODE_TIMEOUT = Duration.ofSeconds(1);
+    /** Redis aborts a manual failover that has not completed after this long (CLUSTER_MF_TIMEOUT), plus a margin. */
+    private static final Duration MANUAL_FAILOVER_LIMIT = Duration.ofSeconds(6);
 
     private final List<RedisServer> nodes = new ArrayList<>();
 
@@ -136,6 +138,107 @@ public final class RedisCluster implements AutoCloseable {
                         byAddress(parts[1]) == node && parts[2].contains("fail") && !parts[2].contains("fail?"));
     }
 
+    /** The node id of {@code node} ({@code CLUSTER MYID}). */
+    public String nodeId(RedisServer node) {
+        return cli(node, "cluster", "myid").trim();
+    }
+
+    /** The live replica that replicates {@code master} now. */
+    public RedisServer replicaOf(RedisServer master) {
+        return nodes.stream()
+                .filter(node ->
+                        node != master && node.answersPing() && !isMaster(node) && masterPortOf(node) == master.port())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no replica of " + master.port()));
+    }
+
+    /** A master other than {@code master}. */
+    public RedisServer otherMaster(RedisServer master) {
+        return masters().stream().filter(node -> node != master).findFirst().orElseThrow();
+    }
+
+    /** Marks {@code slot} as moving from {@code from} to {@code to} ({@code CLUSTER SETSLOT ... IMPORTING/MIGRATING}). */
+    public void beginMigration(int slot, RedisServer from, RedisServer to) {
+        expectOk(cli(to, "cluster", "setslot", String.valueOf(slot), "importing", nodeId(from)));
+        expectOk(cli(from, "cluster", "setslot", String.valueOf(slot), "migrating", nodeId(to)));
+    }
+
+    /** Moves every key of {@code slot} still on {@code from} to {@code to} ({@code MIGRATE}, one key at a time). */
+    public void migrateKeys(int slot, RedisServer from, RedisServer to) {
+        for (String key : cli(from, "cluster", "getkeysinslot", String.valueOf(slot), "1000")
+                .lines()
+                .filter(line -> !line.isBlank())
+                .toList()) {
+            String reply = cli(from, "migrate", "127.0.0.1", String.valueOf(to.port()), key, "0", "5000");
+            if (!reply.trim().equals("OK") && !reply.trim().equals("NOKEY")) {
+                throw new IllegalStateException("MIGRATE " + key + ": " + reply);
+            }
+        }
+    }
+
+    /** Gives {@code slot} to {@code to} on every master ({@code CLUSTER SETSLOT ... NODE}), the target first. */
+    public void endMigration(int slot, RedisServer from, RedisServer to) {
+        String id = nodeId(to);
+        expectOk(cli(to, "cluster", "setslot", String.valueOf(slot), "node", id));
+        expectOk(cli(from, "cluster", "setslot", String.valueOf(slot), "node", id));
+        for (RedisServer other : masters()) {
+            if (other != to && other != from) {
+                cli(other, "cluster", "setslot", String.valueOf(slot), "node", id);
+            }
+        }
+    }
+
+    /** The whole migration of {@code slot} from its master to {@code to}. */
+    public void migrateSlot(int slot, RedisServer to) {
+        RedisServer from = masterOfSlot(slot);
+        beginMigration(slot, from, to);
+        migrateKeys(slot, from, to);
+        endMigration(slot, from, to);
+    }
+
+    /**
+     * A coordinated failover ({@code CLUSTER FAILOVER} on {@code replica}) once its replication link is up; asked again
+     * when Redis gave it up (a manual failover that does not complete within its own 5-s limit is aborted silently);
+     * waits until the replica is master.
+     */
+    public void failOverTo(RedisServer replica, Duration atMost) {
+        Awaitility.await()
+                .atMost(atMost)
+                .until(() -> cli(replica, "info", "replication").contains("master_link_status:up"));
+        long[] askedAt = {System.nanoTime()};
+        expectOk(cli(replica, "cluster", "failover"));
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> {
+            if (isMaster(replica)) {
+                return true;
+            }
+            if (System.nanoTime() - askedAt[0] > MANUAL_FAILOVER_LIMIT.toNanos()) {
+                askedAt[0] = System.nanoTime();
+                cli(replica, "cluster", "failover");
+            }
+            return false;
+        });
+    }
+
+    /** Whether {@code replica} has applied everything its master has written (equal replication offsets). */
+    public boolean replicaCaughtUp(RedisServer master, RedisServer replica) {
+        return replicationOffset(master, "master_repl_offset:") == replicationOffset(replica, "slave_repl_offset:");
+    }
+
+    /** Whether every node sees {@code slot} owned by the same master and the cluster is ok. */
+    public boolean agreesOn(int slot) {
+        return nodes.stream()
+                        .filter(RedisServer::answersPing)
+                        .map(node -> ownerSeenBy(node, slot) + " " + clusterState(node))
+                        .distinct()
+                        .count()
+                == 1;
+    }
+
+    /** The nodes that are masters now. */
+    public List<RedisServer> masterNodes() {
+        return masters();
+    }
+
     /** Every node. */
     public List<RedisServer> nodes() {
         return List.copyOf(nodes);
@@ -156,6 +259,47 @@ public final class RedisCluster implements AutoCloseable {
     @Override
     public void close() {
         nodes.forEach(RedisServer::stop);
+    }
+
+    private RedisServer masterOfSlot(int slot) {
+        return byAddress(ownerSeenBy(anyLiveNode(), slot));
+    }
+
+    // The address of the master that owns slot in node's view ("?" when none).
+    private String ownerSeenBy(RedisServer node, int slot) {
+        for (String line : clusterNodes(node)) {
+            String[] parts = line.split(" ");
+            if (!parts[2].contains("master") || parts[2].contains("fail")) {
+                continue;
+            }
+            for (int i = 8; i < parts.length; i++) {
+                if (parts[i].startsWith("[")) {
+                    continue;
+                }
+                String[] range = parts[i].split("-");
+                int from = Integer.parseInt(range[0]);
+                int to = range.length == 2 ? Integer.parseInt(range[1]) : from;
+                if (slot >= from && slot <= to) {
+                    return parts[1].split("@")[0];
+                }
+            }
+        }
+        return "?";
+    }
+
+    private long replicationOffset(RedisServer node, String field) {
+        return cli(node, "info", "replication")
+                .lines()
+                .filter(line -> line.startsWith(field))
+                .map(line -> Long.parseLong(line.substring(field.length()).trim()))
+                .findFirst()
+                .orElse(-1L);
+    }
+
+    private static void expectOk(String reply) {
+        if (!reply.trim().equals("OK")) {
+            throw new IllegalStateException("expected OK, got: " + reply);
+        }
     }
 
     private RedisServer masterOfOrNull(String key) {

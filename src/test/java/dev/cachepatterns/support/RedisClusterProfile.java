@@ -23,8 +23,8 @@ public class RedisClusterProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         // The shared 2-core machine is often overloaded; a slow reply should not look like an outage here.
-        // Every example's optional parts asked for (a near tier must stay off by itself on a cluster:
-        // ClusterStrategiesTest checks).
+        // Every example's optional parts on: a near tier tracks every master of the cluster (ClusterStrategiesTest
+        // checks that each one asked for goes live).
         Map<String, String> settings = new HashMap<>(Examples.settings(ExampleUnderTest::quickBackgroundWork));
         settings.putAll(Examples.settings(ExampleUnderTest::everythingOn));
         settings.put("cache.redis.timeout", "1s");

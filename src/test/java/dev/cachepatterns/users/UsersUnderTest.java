@@ -315,5 +315,12 @@ public class UsersUnderTest implements ExampleUnderTest {
         given().get("/users/{id}", single).then().statusCode(200).body("name", equalTo("Renamed"));
         given().get("/users/123456789").then().statusCode(404);
         given().get("/users/123456789").then().statusCode(404);
+
+        // The near tier (on here, everythingOn) tracks every master: a user read again comes from the JVM.
+        double nearHits = metrics.gets("users", "near_hit");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            given().get("/users/{id}", single).then().statusCode(200).body("name", equalTo("Renamed"));
+            return metrics.gets("users", "near_hit") > nearHits;
+        });
     }
 }

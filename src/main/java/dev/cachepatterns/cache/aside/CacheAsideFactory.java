@@ -22,6 +22,7 @@ public class CacheAsideFactory {
         this.shared = shared;
         this.nearTiers = new NearTiers(
                 trackingClients,
+                shared.redis(),
                 shared.vertx(),
                 shared.registry(),
                 shared.multiKey().clustered(),

@@ -19,14 +19,16 @@ import org.jboss.logging.Logger;
 import dev.cachepatterns.cache.redis.ProcessStalls;
 
 /**
- * Redis server-assisted client-side caching for one near tier: a connection of its own (a client of its own, {@link
- * TrackingClients}) in RESP3 with {@code CLIENT TRACKING ON BCAST PREFIX <prefix>:}, so Redis pushes the name of every key under the prefix that anyone changes (any
- * instance, script or {@code redis-cli}; expiries and evictions too; {@code FLUSHALL} as "everything").
+ * Redis server-assisted client-side caching for one near tier on one Redis node: a connection of its own (a client of
+ * its own, {@link TrackingClients}) in RESP3 with {@code CLIENT TRACKING ON BCAST PREFIX <prefix>:}, so Redis pushes the
+ * name of every key under the prefix that anyone changes on that node (any instance, script or {@code redis-cli};
+ * expiries and evictions too; {@code FLUSHALL} as "everything"). The node must answer {@code ROLE} as a master before
+ * the tier relies on it. On a Redis Cluster there is one per master ({@link ClusterTracking}).
  *
  * <p>A {@code ROLE} heartbeat every {@code heartbeat} proves, once answered, that every push Redis sent before it has
  * been applied (they share the connection, in order); the tier serves entries only within {@link #LEASE_HEARTBEATS}
- * heartbeats of the sending of the last answered one. A late answer therefore pauses serving without dropping
- * anything. The tier is flushed only when invalidations may really have been missed: the connection drops, it answers
+ * heartbeats of the sending of the last answered one (its {@link Lease}). A late answer therefore pauses serving without
+ * dropping anything. The tier is flushed only when invalidations may really have been missed: the connection drops, it answers
  * from a replica (a Sentinel failover), or it stays silent for longer than this process's stalls explain ({@link
  * TrackingHeartbeat}); it goes live again, flushed, once tracking is back on a new connection. Reads go to Redis
  * meanwhile.
@@ -49,6 +51,8 @@ final class KeyTracking {
     private final NearSettings settings;
     private final ProcessStalls stalls;
     private final NearTier tier;
+    private final Lease lease;
+    private final Runnable onInterrupted;
     private final AtomicReference<Session> current = new AtomicReference<>();
     private volatile boolean stopped;
     private volatile boolean everLive;
@@ -63,7 +67,9 @@ final class KeyTracking {
             Vertx vertx,
             NearSettings settings,
             ProcessStalls stalls,
-            NearTier tier) {
+            NearTier tier,
+            Lease lease,
+            Runnable onInterrupted) {
         this.name = name;
         this.prefix = prefix;
         this.clients = clients;
@@ -71,6 +77,8 @@ final class KeyTracking {
         this.settings = settings;
         this.stalls = stalls;
         this.tier = tier;
+        this.lease = lease;
+        this.onInterrupted = onInterrupted;
     }
 
     void start() {
@@ -78,13 +86,23 @@ final class KeyTracking {
         timer = vertx.setPeriodic(settings.heartbeat().toMillis(), tick -> beat());
     }
 
+    /** Stops tracking for good: the tier is flushed, as the invalidations stop. */
     void stop() {
+        retire();
+        tier.goDark(lease, NearTier.Flush.CONNECTION_LOST);
+    }
+
+    /**
+     * Stops tracking for good without flushing the tier: the node no longer owns keys (a cluster master that became a
+     * replica or left), and the entries of the slots it gave up were flushed when they moved.
+     */
+    void retire() {
         stopped = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+        lease.goDark();
         Session session = current.getAndSet(null);
-        tier.goDark(NearTier.Flush.CONNECTION_LOST);
         if (session != null) {
             session.client().close();
         }
@@ -130,7 +148,18 @@ final class KeyTracking {
                         .arg("BCAST")
                         .arg("PREFIX")
                         .arg(prefix + ":")))
-                .replaceWith(connection);
+                .flatMap(tracking -> connection.send(Request.cmd(Command.ROLE)))
+                .map(role -> {
+                    // A replica (a demoted primary, a cluster master that failed over) does not see the writes first.
+                    if (!isMaster(role)) {
+                        throw new IllegalStateException("the node is not a master");
+                    }
+                    return connection;
+                });
+    }
+
+    private static boolean isMaster(Response role) {
+        return role != null && role.size() > 0 && "master".equals(role.get(0).toString());
     }
 
     /** Whether a heartbeat is on its way (tests hold its answer back). */
@@ -152,7 +181,7 @@ final class KeyTracking {
         }
         current.set(new Session(client, connection, new TrackingHeartbeat(stalls, settings.maxSilence())));
         backoff = Duration.ofMillis(100);
-        tier.goLive(everLive, startedAt + lease());
+        tier.goLive(lease, everLive, startedAt + leaseNanos());
         if (everLive) {
             LOG.infof("near tier of %s: tracking again, flushed", name);
         }
@@ -216,18 +245,18 @@ final class KeyTracking {
         if (!session.heartbeat().answered(sent) || current.get() != session) {
             return;
         }
-        if (role == null || !"master".equals(role.get(0).toString())) {
+        if (!isMaster(role)) {
             lost(session.connection(), NearTier.Flush.FAILOVER);
             return;
         }
-        if (!tier.serveUntil(sent.at() + lease())) {
+        if (!lease.extend(sent.at() + leaseNanos())) {
             // Answered too late to renew the lease: nothing was missed, so nothing is dropped; ask again at once.
             tier.lateHeartbeat();
             beat();
         }
     }
 
-    private long lease() {
+    private long leaseNanos() {
         return settings.heartbeat().toNanos() * LEASE_HEARTBEATS;
     }
 
@@ -236,9 +265,10 @@ final class KeyTracking {
         if (session == null || session.connection() != connection || !current.compareAndSet(session, null)) {
             return;
         }
-        tier.goDark(reason);
+        tier.goDark(lease, reason);
         LOG.infof("near tier of %s: invalidations interrupted (%s), serving from Redis", name, reason.label());
         session.client().close();
+        onInterrupted.run();
         retryLater();
     }
 

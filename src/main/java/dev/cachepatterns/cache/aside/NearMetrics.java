@@ -63,7 +63,8 @@ final class NearMetrics {
         return flushes.computeIfAbsent(
                 reason.label(),
                 label -> Counter.builder("cache.near.flushes")
-                        .description("Times the whole near tier was dropped, by reason")
+                        .description("Times the near tier dropped what may have missed an invalidation, by reason:"
+                                + " everything, or the entries of a Redis Cluster's moved slots")
                         .tags("cache", cache, "reason", label)
                         .register(registry));
     }

@@ -45,7 +45,10 @@ public interface NearSettings {
         }
     };
 
-    /** Serve hits from this JVM. Needs a Redis that tracks keys (6.0+, RESP3); off by itself on a Redis Cluster. */
+    /**
+     * Serve hits from this JVM. Needs a Redis that tracks keys (6.0+, RESP3): one Redis, Sentinel's primary, or every
+     * master of a Redis Cluster.
+     */
     @WithDefault("false")
     boolean enabled();
 
@@ -74,9 +77,10 @@ public interface NearSettings {
     Duration maxTtl();
 
     /**
-     * How often the invalidation connection is asked a {@code ROLE}. An answer lets the tier serve for two of these
-     * intervals from when it was asked (so an invalidation that cannot arrive is outlived by at most that); a late one
-     * pauses serving without dropping anything; one from a replica flushes the tier and reconnects.
+     * How often the invalidation connection is asked a {@code ROLE} (and, on a Redis Cluster, its slot map read). An
+     * answer lets the tier serve for two of these intervals from when it was asked (so an invalidation that cannot
+     * arrive is outlived by at most that); a late one pauses serving without dropping anything; one from a replica
+     * flushes the tier and reconnects.
      */
     @WithDefault("1s")
     Duration heartbeat();
@@ -84,7 +88,7 @@ public interface NearSettings {
     /**
      * How long a heartbeat may stay unanswered, not counting the time this process itself was stalled (CPU starvation,
      * GC, a busy event loop), before the connection is taken for dead: the tier is flushed and tracking starts again on
-     * a new connection. Up to four times this whatever the cause.
+     * a new connection. Up to four times this whatever the cause. Also the deadline of a read of a cluster's slot map.
      */
     @WithDefault("5s")
     Duration maxSilence();

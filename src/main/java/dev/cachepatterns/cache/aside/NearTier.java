@@ -1,6 +1,7 @@
 package dev.cachepatterns.cache.aside;
 
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,6 +12,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy.Eviction;
 
 import dev.cachepatterns.cache.core.EntryFormat;
+import dev.cachepatterns.cache.redis.HashSlot;
 
 /**
  * The in-process tier of one cache-aside cache: what Redis answered for a key (the raw entry: a value or the absent
@@ -21,9 +23,9 @@ import dev.cachepatterns.cache.core.EntryFormat;
  * closed with a placeholder: {@link #beforeRead} puts a {@link Pending} for the key before the read is sent, an
  * invalidation or a flush removes it, and {@link #afterRead} stores the reply only in place of that same placeholder
  * and only if no flush happened meanwhile (an epoch). A reply that lost the race is used for its own request and not
- * kept. Entries are held only while the tier is live, i.e. while its tracking connection is up, and served only until
- * the lease its last answered heartbeat granted ({@link #serveUntil}): after that, until the next answer, reads go to
- * Redis while the entries stay.
+ * kept. Which tracking connection vouches for a key is its {@link Coverage}: a reply is kept only while it is live, and
+ * an entry served only within the lease its last answered heartbeat granted ({@link Lease}); after that, until the next
+ * answer, reads go to Redis while the entries stay.
  */
 final class NearTier {
 
@@ -34,7 +36,11 @@ final class NearTier {
         FAILOVER("failover"),
         RECONNECT("reconnect"),
         FLUSHALL("flushall"),
-        GENERATION("generation");
+        GENERATION("generation"),
+        /** A Redis Cluster slot moved to another master: that slot's entries. */
+        SLOT_MOVED("slot_moved"),
+        /** A Redis Cluster master joined or left (a failover, a node added or removed): the slots it took or gave. */
+        TOPOLOGY("topology");
 
         private final String label;
 
@@ -68,15 +74,19 @@ final class NearTier {
 
     private final Cache<String, Object> entries;
     private final AtomicLong epoch = new AtomicLong();
-    private final AtomicLong servingUntil = new AtomicLong();
+    private final Coverage coverage;
     private final String generationKey;
     private final Runnable onGenerationChange;
     private final NearMetrics metrics;
-    private volatile boolean live;
 
     private NearTier(
-            Cache<String, Object> entries, String generationKey, Runnable onGenerationChange, NearMetrics metrics) {
+            Cache<String, Object> entries,
+            Coverage coverage,
+            String generationKey,
+            Runnable onGenerationChange,
+            NearMetrics metrics) {
         this.entries = entries;
+        this.coverage = coverage;
         this.generationKey = generationKey;
         this.onGenerationChange = onGenerationChange;
         this.metrics = metrics;
@@ -84,17 +94,18 @@ final class NearTier {
 
     /** A tier that never holds anything: the cache has none, or it is switched off. */
     static NearTier off() {
-        return new NearTier(Caffeine.newBuilder().maximumSize(0).build(), null, () -> {}, null);
+        return new NearTier(Caffeine.newBuilder().maximumSize(0).build(), Coverage.NONE, null, () -> {}, null);
     }
 
     /**
-     * A tier within {@code bounds}. An invalidation of {@code generationKey} (the whole cache moved to new keys) flushes
-     * it and runs {@code onGenerationChange}.
+     * A tier within {@code bounds} whose keys {@code coverage} vouches for. An invalidation of {@code generationKey}
+     * (the whole cache moved to new keys) flushes it and runs {@code onGenerationChange}.
      */
     static NearTier create(
             String cache,
             io.micrometer.core.instrument.MeterRegistry registry,
             Bounds bounds,
+            Coverage coverage,
             String generationKey,
             Runnable onGenerationChange) {
         Cache<String, Object> entries = Caffeine.newBuilder()
@@ -105,6 +116,7 @@ final class NearTier {
         Eviction<String, Object> eviction = entries.policy().eviction().orElseThrow();
         return new NearTier(
                 entries,
+                coverage,
                 generationKey,
                 onGenerationChange,
                 new NearMetrics(
@@ -120,7 +132,7 @@ final class NearTier {
 
     /** The raw entry held for {@code key} (a value's JSON or the absent marker), or null; null while not serving. */
     String get(String key) {
-        if (!serving()) {
+        if (!coverage.serves(key)) {
             return null;
         }
         return entries.getIfPresent(key) instanceof String raw ? raw : null;
@@ -128,7 +140,7 @@ final class NearTier {
 
     /** Claims {@code key} for a Redis read about to be sent; its reply goes to {@link #afterRead}. */
     Ticket beforeRead(String key) {
-        if (!live) {
+        if (!coverage.holds(key)) {
             return Ticket.NONE;
         }
         Pending mine = new Pending(epoch.get());
@@ -145,7 +157,8 @@ final class NearTier {
         if (ticket.pending() == null) {
             return;
         }
-        boolean keep = EntryFormat.answers(raw) && live && epoch.get() == ticket.pending().epoch;
+        boolean keep =
+                EntryFormat.answers(raw) && coverage.holds(ticket.key()) && epoch.get() == ticket.pending().epoch;
         if (keep) {
             entries.asMap().replace(ticket.key(), ticket.pending(), raw);
         } else {
@@ -184,33 +197,42 @@ final class NearTier {
     }
 
     /**
-     * Invalidations arrive from now on: start holding entries, after dropping anything from before (counted as a
-     * {@code reconnect} flush unless this is the first connection), and serve them until {@code until} (a {@link
-     * System#nanoTime()} reading) unless a heartbeat extends it.
+     * Drops the entries of {@code slots} (reads in flight for them included) and counts why: a Redis Cluster slot
+     * changed owner, and what was held under the former one may have missed an invalidation.
      */
-    void goLive(boolean reconnected, long until) {
-        epoch.incrementAndGet();
-        entries.invalidateAll();
-        if (reconnected && metrics != null) {
-            metrics.flushed(Flush.RECONNECT);
+    void flushSlots(BitSet slots, Flush reason) {
+        entries.asMap().keySet().removeIf(key -> slots.get(HashSlot.of(key)));
+        if (metrics != null) {
+            metrics.flushed(reason);
         }
-        servingUntil.set(until);
-        live = true;
     }
 
     /**
-     * A heartbeat was answered: every push sent before it has been applied, so entries may be served until {@code
-     * until}. False when that moment has already passed (the answer came too late to serve on it).
+     * Invalidations of the keys {@code lease} covers arrive from now on, and may be served until {@code until} (a
+     * {@link System#nanoTime()} reading) unless a heartbeat extends it. After a reconnect everything is dropped first
+     * (counted as {@code reconnect}), reads in flight included.
      */
-    boolean serveUntil(long until) {
-        long now = System.nanoTime();
-        servingUntil.accumulateAndGet(until, (held, offered) -> offered - held > 0 ? offered : held);
-        return until - now > 0;
+    void goLive(Lease lease, boolean reconnected, long until) {
+        if (reconnected) {
+            flush(Flush.RECONNECT);
+        }
+        lease.goLive(until);
     }
 
-    /** Whether entries are served now: live, and within the lease of the last answered heartbeat. */
-    boolean serving() {
-        return live && System.nanoTime() - servingUntil.get() < 0;
+    /** Invalidations covered by {@code lease} may be missed from now on: stop holding, and drop everything. */
+    void goDark(Lease lease, Flush reason) {
+        lease.goDark();
+        flush(reason);
+    }
+
+    /** Whether a reply for {@code key} would be kept now (its tracking connection is live). */
+    boolean holds(String key) {
+        return coverage.holds(key);
+    }
+
+    /** Whether {@code key} would be served from the tier now (within its lease). */
+    boolean serves(String key) {
+        return coverage.serves(key);
     }
 
     /** A heartbeat answered after its lease had lapsed: serving paused for a while, nothing was dropped. */
@@ -218,16 +240,6 @@ final class NearTier {
         if (metrics != null) {
             metrics.lateHeartbeat();
         }
-    }
-
-    /** Invalidations may be missed from now on: hold nothing and drop what is held. */
-    void goDark(Flush reason) {
-        live = false;
-        flush(reason);
-    }
-
-    boolean live() {
-        return live;
     }
 
     long size() {

@@ -5,49 +5,52 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
 
 import dev.cachepatterns.cache.redis.ProcessStalls;
+import dev.cachepatterns.cache.redis.SlotMap;
 
 /**
- * Builds the near tier of each cache-aside cache whose settings ask for one, each with its own tracking connection
- * ({@link KeyTracking}), and stops them at shutdown. On a Redis Cluster the near tier stays off: a BCAST tracking
- * connection sees only the writes of the node it is connected to, and one per master is not built here
- * ({@code docs/near-cache.md}).
+ * Builds the near tier of each cache-aside cache whose settings ask for one and stops them at shutdown: against one
+ * Redis (or Sentinel's primary) with one tracking connection of its own ({@link KeyTracking}); on a Redis Cluster with
+ * one per master, following the cluster's slot map ({@link ClusterTracking}). See {@code docs/near-cache.md}.
  */
 final class NearTiers {
 
     private static final Logger LOG = Logger.getLogger(NearTiers.class);
 
     private final TrackingClients clients;
+    private final ReactiveRedisDataSource application;
     private final Vertx vertx;
     private final MeterRegistry registry;
     private final boolean clustered;
     private final ProcessStalls stalls;
-    private final List<KeyTracking> started = new CopyOnWriteArrayList<>();
+    private final List<Runnable> stops = new CopyOnWriteArrayList<>();
     private final long maxHeap = Runtime.getRuntime().maxMemory();
     private final HeapBudget budget = new HeapBudget(maxHeap);
+    private SlotMapWatch slotMaps;
 
-    NearTiers(TrackingClients clients, Vertx vertx, MeterRegistry registry, boolean clustered, ProcessStalls stalls) {
+    NearTiers(
+            TrackingClients clients,
+            ReactiveRedisDataSource application,
+            Vertx vertx,
+            MeterRegistry registry,
+            boolean clustered,
+            ProcessStalls stalls) {
         this.clients = clients;
+        this.application = application;
         this.vertx = vertx;
         this.registry = registry;
         this.clustered = clustered;
         this.stalls = stalls;
     }
 
-    /** The near tier of cache {@code name}: live once its tracking connection is up, or off for good. */
+    /** The near tier of cache {@code name}: live once tracking is up (on every master of a cluster), or off for good. */
     NearTier open(String name, CacheAsideSettings settings, String generationKey, Runnable onGenerationChange) {
         NearSettings near = settings.near();
         if (!settings.enabled() || !near.enabled()) {
-            return NearTier.off();
-        }
-        if (clustered) {
-            LOG.infof(
-                    "near tier of %s is off: on a Redis Cluster, key tracking would be needed on every master"
-                            + " (docs/near-cache.md)",
-                    name);
             return NearTier.off();
         }
         long maxBytes = near.maxMemory().bytesOf(maxHeap);
@@ -60,17 +63,69 @@ final class NearTiers {
                 near.maxEntries(),
                 shorter(near.maxTtl(), settings.ttl()),
                 shorter(near.maxTtl(), settings.negativeTtl()));
-        NearTier tier = NearTier.create(name, registry, bounds, generationKey, onGenerationChange);
-        KeyTracking tracking =
-                new KeyTracking(name, settings.keyPrefix(), () -> clients.create(vertx), vertx, near, stalls, tier);
-        started.add(tracking);
+        return clustered
+                ? onCluster(name, settings, bounds, generationKey, onGenerationChange)
+                : onOneRedis(name, settings, bounds, generationKey, onGenerationChange);
+    }
+
+    void stopAll() {
+        stops.forEach(Runnable::run);
+        stops.clear();
+    }
+
+    private NearTier onOneRedis(
+            String name,
+            CacheAsideSettings settings,
+            NearTier.Bounds bounds,
+            String generationKey,
+            Runnable onGenerationChange) {
+        Lease lease = new Lease();
+        NearTier tier = NearTier.create(name, registry, bounds, Coverage.of(lease), generationKey, onGenerationChange);
+        KeyTracking tracking = new KeyTracking(
+                name,
+                settings.keyPrefix(),
+                () -> clients.create(vertx),
+                vertx,
+                settings.near(),
+                stalls,
+                tier,
+                lease,
+                () -> {});
+        stops.add(tracking::stop);
         tracking.start();
         return tier;
     }
 
-    void stopAll() {
-        started.forEach(KeyTracking::stop);
-        started.clear();
+    private NearTier onCluster(
+            String name,
+            CacheAsideSettings settings,
+            NearTier.Bounds bounds,
+            String generationKey,
+            Runnable onGenerationChange) {
+        SlotLeases leases = new SlotLeases();
+        NearTier tier = NearTier.create(name, registry, bounds, leases, generationKey, onGenerationChange);
+        NearSettings near = settings.near();
+        ClusterTracking tracking = new ClusterTracking(
+                name,
+                settings.keyPrefix(),
+                near,
+                vertx,
+                stalls,
+                tier,
+                leases,
+                slotMaps(near.maxSilence()),
+                master -> clients.create(vertx, clients.nodeEndpoint(master.host(), master.port())));
+        stops.add(tracking::stop);
+        tracking.start();
+        return tier;
+    }
+
+    // One read of the slot map for every near tier (the first one's max-silence as the deadline).
+    private synchronized SlotMapWatch slotMaps(Duration deadline) {
+        if (slotMaps == null) {
+            slotMaps = new SlotMapWatch(vertx, () -> SlotMap.read(application.getRedis(), deadline));
+        }
+        return slotMaps;
     }
 
     private static Duration shorter(Duration a, Duration b) {

@@ -1,5 +1,6 @@
 package dev.cachepatterns.cache.aside;
 
+import java.net.URI;
 import java.util.List;
 
 import jakarta.inject.Singleton;
@@ -46,6 +47,20 @@ final class TrackingClients implements RedisOptionsCustomizer {
         RedisOptions options = new RedisOptions(options());
         options.setType(RedisClientType.STANDALONE).setEndpoints(List.of(endpoint));
         return Redis.createClient(vertx, oneConnection(options));
+    }
+
+    /**
+     * The endpoint of the node at {@code host}:{@code port} as the application reaches the cluster: the first configured
+     * endpoint with only its host and port replaced, so its scheme (TLS or not), user, password and parameters ({@code
+     * ?user=...}) apply unchanged.
+     */
+    String nodeEndpoint(String host, int port) {
+        URI seed = URI.create(options().getEndpoint());
+        String userInfo = seed.getRawUserInfo() == null ? "" : seed.getRawUserInfo() + "@";
+        String address = host.contains(":") ? "[" + host + "]" : host;
+        String path = seed.getRawPath() == null ? "" : seed.getRawPath();
+        String query = seed.getRawQuery() == null ? "" : "?" + seed.getRawQuery();
+        return seed.getScheme() + "://" + userInfo + address + ":" + port + path + query;
     }
 
     private RedisOptions options() {

@@ -90,8 +90,10 @@ class NearTierBoundsTest {
     }
 
     private NearTier live(NearTier.Bounds bounds) {
-        NearTier tier = NearTier.create("test-near-bounds", registry, bounds, PREFIX + "gen:current", () -> {});
-        tier.goLive(false, System.nanoTime() + Duration.ofMinutes(1).toNanos());
+        Lease lease = new Lease();
+        NearTier tier = NearTier.create(
+                "test-near-bounds", registry, bounds, Coverage.of(lease), PREFIX + "gen:current", () -> {});
+        tier.goLive(lease, false, System.nanoTime() + Duration.ofMinutes(1).toNanos());
         return tier;
     }
 

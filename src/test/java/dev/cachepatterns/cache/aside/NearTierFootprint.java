@@ -23,13 +23,15 @@ final class NearTierFootprint {
     public static void main(String[] args) throws Exception {
         int entries = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         Histogram before = Histogram.take();
+        Lease lease = new Lease();
         NearTier tier = NearTier.create(
                 "footprint",
                 new SimpleMeterRegistry(),
                 new NearTier.Bounds(1L << 40, OptionalInt.empty(), Duration.ofHours(1), Duration.ofHours(1)),
+                Coverage.of(lease),
                 "cp:users:gen:current",
                 () -> {});
-        tier.goLive(false, System.nanoTime() + Duration.ofHours(1).toNanos());
+        tier.goLive(lease, false, System.nanoTime() + Duration.ofHours(1).toNanos());
         long characters = 0;
         for (int id = 1; id <= entries; id++) {
             String key = "cp:users:" + id;

@@ -46,6 +46,7 @@ class NearTierHeartbeatTest {
     private Vertx vertx;
     private TcpProxy proxy;
     private RedisWire outside;
+    private final Lease lease = new Lease();
     private NearTier tier;
     private KeyTracking tracking;
 
@@ -71,13 +72,22 @@ class NearTierHeartbeatTest {
                 cache.name(),
                 registry,
                 new NearTier.Bounds(1 << 20, OptionalInt.empty(), Duration.ofMinutes(1), Duration.ofMinutes(1)),
+                Coverage.of(lease),
                 cache.keyPrefix() + ":gen:current",
                 () -> {});
         String uri = "redis://127.0.0.1:" + proxy.port();
         tracking = new KeyTracking(
-                cache.name(), cache.keyPrefix(), () -> Redis.createClient(vertx, uri), vertx, NEAR, stalls, tier);
+                cache.name(),
+                cache.keyPrefix(),
+                () -> Redis.createClient(vertx, uri),
+                vertx,
+                NEAR,
+                stalls,
+                tier,
+                lease,
+                () -> {});
         tracking.start();
-        Awaitility.await().atMost(WAIT).until(tier::serving);
+        Awaitility.await().atMost(WAIT).until(lease::serving);
     }
 
     @AfterEach
@@ -99,7 +109,7 @@ class NearTierHeartbeatTest {
         Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(tracking::awaitingHeartbeat);
         List<String> seen = new ArrayList<>();
         try (Stall stall = Stall.everyEventLoop(vertx)) {
-            Awaitility.await().atMost(WAIT).until(() -> !tier.serving());
+            Awaitility.await().atMost(WAIT).until(() -> !lease.serving());
             outside.call("SET", written, "new"); // acknowledged; its invalidation is held back with the answer
             Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
                 seen.add(String.valueOf(tier.get(written)));
@@ -115,7 +125,7 @@ class NearTierHeartbeatTest {
         proxy.heal();
         Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
             seen.add(String.valueOf(tier.get(written)));
-            return tier.serving();
+            return lease.serving();
         });
 
         assertThat(seen).as("served after the write was acknowledged").containsOnly("null");
@@ -136,7 +146,7 @@ class NearTierHeartbeatTest {
         proxy.blackhole(); // a hung server or a partition: nothing comes back, this process runs on time
         outside.call("SET", written, "new"); // acknowledged: its invalidation never arrives on this connection
         // The old value may be served until the last answered heartbeat's lease lapses, never after.
-        Awaitility.await().atMost(WAIT).until(() -> !tier.serving());
+        Awaitility.await().atMost(WAIT).until(() -> !lease.serving());
         List<String> seen = new ArrayList<>();
         Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
             seen.add(String.valueOf(tier.get(written)));
@@ -146,7 +156,7 @@ class NearTierHeartbeatTest {
         assertThat(tier.size()).as("flushed").isZero();
 
         proxy.heal();
-        Awaitility.await().atMost(WAIT).until(() -> flushes("reconnect") >= 1 && tier.serving());
+        Awaitility.await().atMost(WAIT).until(() -> flushes("reconnect") >= 1 && lease.serving());
         assertThat(tier.get(written)).isNull();
         assertThat(read(written)).isEqualTo("new");
         assertThat(tier.get(written)).isEqualTo("new");
@@ -164,7 +174,7 @@ class NearTierHeartbeatTest {
         proxy.heal();
 
         Awaitility.await().atMost(WAIT).until(() -> tier.get(written) == null);
-        Awaitility.await().atMost(WAIT).until(() -> !tracking.awaitingHeartbeat() && tier.serving());
+        Awaitility.await().atMost(WAIT).until(() -> !tracking.awaitingHeartbeat() && lease.serving());
         assertThat(flushes("heartbeat") + flushes("connection_lost") + flushes("reconnect"))
                 .as("flushes")
                 .isZero();

@@ -20,16 +20,18 @@ class NearTierRaceTest {
 
     private static final String KEY = "cp:test-near:1";
 
+    private final Lease lease = new Lease();
     private final NearTier tier = NearTier.create(
             "test-near-race",
             new SimpleMeterRegistry(),
             new NearTier.Bounds(1 << 20, OptionalInt.empty(), Duration.ofMinutes(1), Duration.ofSeconds(5)),
+            Coverage.of(lease),
             "cp:test-near:gen:current",
             () -> {});
 
     @Test
     void aReplyReadBeforeAnInvalidationThatArrivedFirstIsNotKept() {
-        tier.goLive(false, aMinuteFromNow());
+        tier.goLive(lease, false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
 
         tier.invalidated(List.of(KEY));
@@ -40,7 +42,7 @@ class NearTierRaceTest {
 
     @Test
     void aReplyThatArrivesBeforeItsInvalidationIsKeptUntilTheInvalidationArrives() {
-        tier.goLive(false, aMinuteFromNow());
+        tier.goLive(lease, false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
         tier.afterRead(read, "{\"old\":true}");
         assertThat(tier.get(KEY)).isEqualTo("{\"old\":true}");
@@ -52,7 +54,7 @@ class NearTierRaceTest {
 
     @Test
     void aFlushWhileAReadIsInFlightVoidsItsReply() {
-        tier.goLive(false, aMinuteFromNow());
+        tier.goLive(lease, false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
 
         tier.flush(NearTier.Flush.HEARTBEAT);
@@ -63,11 +65,11 @@ class NearTierRaceTest {
 
     @Test
     void aTierThatWentDarkWhileAReadWasInFlightKeepsNothingEvenAfterItIsLiveAgain() {
-        tier.goLive(false, aMinuteFromNow());
+        tier.goLive(lease, false, aMinuteFromNow());
         NearTier.Ticket read = tier.beforeRead(KEY);
 
-        tier.goDark(NearTier.Flush.CONNECTION_LOST);
-        tier.goLive(false, aMinuteFromNow());
+        tier.goDark(lease, NearTier.Flush.CONNECTION_LOST);
+        tier.goLive(lease, false, aMinuteFromNow());
         tier.afterRead(read, "{\"old\":true}");
 
         assertThat(tier.get(KEY)).isNull();
@@ -75,7 +77,7 @@ class NearTierRaceTest {
 
     @Test
     void twoReadsInFlightShareThePlaceholderAndOneInvalidationVoidsBoth() {
-        tier.goLive(false, aMinuteFromNow());
+        tier.goLive(lease, false, aMinuteFromNow());
         NearTier.Ticket first = tier.beforeRead(KEY);
         NearTier.Ticket second = tier.beforeRead(KEY);
 
@@ -92,7 +94,7 @@ class NearTierRaceTest {
         tier.afterRead(dark, "{\"v\":1}");
         assertThat(tier.get(KEY)).isNull();
 
-        tier.goLive(false, aMinuteFromNow());
+        tier.goLive(lease, false, aMinuteFromNow());
         tier.afterRead(tier.beforeRead(KEY), EntryFormat.newFence());
         assertThat(tier.get(KEY)).isNull();
         tier.afterRead(tier.beforeRead(KEY), null);
@@ -106,13 +108,15 @@ class NearTierRaceTest {
     @Test
     void anInvalidationOfTheGenerationKeyFlushesEverything() {
         boolean[] refreshed = {false};
+        Lease itsLease = new Lease();
         NearTier withGenerations = NearTier.create(
                 "test-near-gen",
                 new SimpleMeterRegistry(),
                 new NearTier.Bounds(1 << 20, OptionalInt.empty(), Duration.ofMinutes(1), Duration.ofSeconds(5)),
+                Coverage.of(itsLease),
                 "cp:test-near:gen:current",
                 () -> refreshed[0] = true);
-        withGenerations.goLive(false, aMinuteFromNow());
+        withGenerations.goLive(itsLease, false, aMinuteFromNow());
         withGenerations.afterRead(withGenerations.beforeRead(KEY), "{\"v\":1}");
 
         withGenerations.invalidated(List.of("cp:test-near:gen:current"));

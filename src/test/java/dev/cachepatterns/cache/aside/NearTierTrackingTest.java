@@ -199,7 +199,7 @@ class NearTierTrackingTest {
     }
 
     private void awaitLive(Near under) {
-        Awaitility.await().atMost(WAIT).until(() -> under.tier().live());
+        Awaitility.await().atMost(WAIT).until(() -> under.tier().holds(under.key(1)));
     }
 
     private void killTrackingConnection(Near under) {

@@ -24,4 +24,11 @@ class HashSlotTest {
         assertThat(HashSlot.of("foo{{bar}}zap")).isEqualTo(HashSlot.of("{bar"));
         assertThat(HashSlot.of("foo{bar}{zap}")).isEqualTo(HashSlot.of("bar"));
     }
+
+    @Test
+    void aKeyBeyondAsciiIsHashedAsItsUtf8Bytes() {
+        // CLUSTER KEYSLOT on redis-server 7.0.
+        assertThat(HashSlot.of("cp:\u00fc:1")).isEqualTo(2958);
+        assertThat(HashSlot.of("cp:{\u00fc}:1")).isEqualTo(9552);
+    }
 }
