@@ -28,7 +28,7 @@ class HashSlotTest {
     @Test
     void aKeyBeyondAsciiIsHashedAsItsUtf8Bytes() {
         // CLUSTER KEYSLOT on redis-server 7.0.
-        assertThat(HashSlot.of("cp:\u00fc:1")).isEqualTo(2958);
-        assertThat(HashSlot.of("cp:{\u00fc}:1")).isEqualTo(9552);
+        assertThat(HashSlot.of("key:\u00fc:1")).isEqualTo(14686);
+        assertThat(HashSlot.of("key:{\u00fc}:1")).isEqualTo(9552);
     }
 }
