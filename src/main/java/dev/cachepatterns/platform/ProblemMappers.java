@@ -24,6 +24,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.cachepatterns.cache.core.LoadRejectedException;
 import dev.cachepatterns.cache.core.SourceTimeoutException;
+import dev.cachepatterns.cache.core.SourceUnavailableException;
 
 /**
  * Maps every failure to an RFC 7807 problem. Bad input is a 4xx with a useful detail; an unavailable database is a 503
@@ -139,6 +140,11 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response sourceUnavailable(SourceUnavailableException e, HttpServerRequest request) {
+        return databaseUnavailable(request);
+    }
+
+    @ServerExceptionMapper
     public Response timeout(TimeoutException e, HttpServerRequest request) {
         return databaseUnavailable(request);
     }
@@ -172,7 +178,8 @@ public class ProblemMappers {
             if (t instanceof ConnectException
                     || t instanceof ClosedConnectionException
                     || t instanceof io.netty.channel.ConnectTimeoutException
-                    || t instanceof SourceTimeoutException) {
+                    || t instanceof SourceTimeoutException
+                    || t instanceof SourceUnavailableException) {
                 return true;
             }
         }

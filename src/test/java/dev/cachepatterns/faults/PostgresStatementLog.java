@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads the JSON statement log of the test's own Postgres ({@code log_min_duration_statement=0}): what the database
- * itself executed, when, and with which parameters. Used to prove that loads of one key never overlap.
+ * itself executed, when, and with which parameters, and the errors it logged. Used to prove that loads of one key never
+ * overlap, and that a storm never made Postgres refuse a connection.
  */
 final class PostgresStatementLog {
 
@@ -51,16 +52,46 @@ final class PostgresStatementLog {
 
     List<Execution> executions() {
         List<Execution> found = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-                for (String line : Files.readAllLines(file)) {
-                    parse(line, found);
-                }
+        try {
+            for (String line : lines()) {
+                parse(line, found);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return found;
+    }
+
+    /** The messages Postgres logged with {@code sqlState} (e.g. 53300, a connection refused for lack of slots). */
+    List<String> errors(String sqlState) {
+        List<String> found = new ArrayList<>();
+        for (String line : lines()) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode entry = JSON.readTree(line);
+                if (sqlState.equals(entry.path("state_code").asText())) {
+                    found.add(entry.path("timestamp").asText() + " "
+                            + entry.path("message").asText());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return found;
+    }
+
+    private List<String> lines() {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                lines.addAll(Files.readAllLines(file));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lines;
     }
 
     private static void parse(String line, List<Execution> found) throws IOException {

@@ -1,5 +1,6 @@
 package dev.cachepatterns.cache.core;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,8 +11,11 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import org.jboss.logging.Logger;
@@ -25,6 +29,10 @@ import org.jboss.logging.Logger;
  * has ended; then Postgres is asked to end that session ({@code pg_terminate_backend} of its own backend), so the pool
  * drops the connection instead of handing it, with a cancel request still in flight, to the next caller. A transaction
  * abandoned before its COMMIT is never committed: the COMMIT is sent only by a call that is still running.
+ *
+ * <p>A connection that cannot be opened, or is lost before the work ended, fails the call with {@link
+ * SourceUnavailableException}: the client reports a command refused on a closed connection with an untyped failure,
+ * which the call tells by the connection's close, which it watches, or by the failure carrying a message only.
  */
 final class SourceCall<T> {
 
@@ -49,6 +57,7 @@ final class SourceCall<T> {
     private final Promise<Void> cancelSent = Promise.promise();
     private final Promise<Void> gone = Promise.promise();
     private volatile SqlConnection connection;
+    private volatile boolean connectionLost;
     private volatile long timer = -1;
     private long startedNanos;
 
@@ -101,13 +110,14 @@ final class SourceCall<T> {
                 // The pool gives up on a waiter at its own acquire time-out, with an untyped failure: told apart by
                 // this call's clock, not by the failure's text.
                 boolean timedOut = System.nanoTime() - startedNanos >= acquireBoundNanos;
-                emitter.fail(timedOut ? acquireTimeout() : result.cause());
+                emitter.fail(timedOut ? acquireTimeout() : acquireFailure(result.cause()));
             }
             return;
         }
         SqlConnection conn = result.result();
         // Set before the state says RUNNING: the timer may fire right after and must find the connection.
         connection = conn;
+        conn.closeHandler(closed -> connectionLost = true);
         meters.active.incrementAndGet();
         if (!state.compareAndSet(ACQUIRING, RUNNING)) {
             meters.active.decrementAndGet();
@@ -146,7 +156,7 @@ final class SourceCall<T> {
             if (failure == null) {
                 emitter.complete(item);
             } else {
-                emitter.fail(failure);
+                emitter.fail(typed(failure));
             }
         } else if (state.get() == ABANDONED) {
             cancelSent.future().onComplete(sent -> endSession(connection));
@@ -164,6 +174,41 @@ final class SourceCall<T> {
             cancel(connection);
             emitter.fail(new SourceTimeoutException("Postgres did not answer within " + millis(bound) + " ms"));
         }
+    }
+
+    /** The pool's wait queue being full is its own answer (503 "saturated"); any other failure is no database. */
+    private static Throwable acquireFailure(Throwable cause) {
+        return cause instanceof ConnectionPoolTooBusyException
+                ? cause
+                : new SourceUnavailableException("No Postgres connection could be opened", cause);
+    }
+
+    /**
+     * A failure on a connection that closed, or of its socket, is the database lost, whatever the client called it (a
+     * command refused on a closed connection has no type of its own, hence the watched close); an error Postgres
+     * sent (a {@link PgException}, e.g. the session ended by an administrator) keeps its SQLSTATE.
+     */
+    private Throwable typed(Throwable failure) {
+        if (failure instanceof PgException || failure instanceof SourceTimeoutException) {
+            return failure;
+        }
+        if (connectionLost
+                || failure instanceof ClosedConnectionException
+                || failure instanceof IOException
+                || isMessageOnly(failure)) {
+            return new SourceUnavailableException("The Postgres connection was lost during the call", failure);
+        }
+        return failure;
+    }
+
+    /**
+     * A failure the client reported by its message alone ({@code Future.failedFuture(String)}: a bare {@link Throwable},
+     * neither an {@link Exception} nor an {@link Error}). The client does so for commands it refused to send because
+     * the connection had closed, also when it closed before this call got it from the pool, which no close handler
+     * registered afterwards can see.
+     */
+    private static boolean isMessageOnly(Throwable failure) {
+        return !(failure instanceof Exception) && !(failure instanceof Error);
     }
 
     private SourceTimeoutException acquireTimeout() {
