@@ -19,6 +19,7 @@ now_ms() { date +%s%3N; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 command -v podman-compose >/dev/null 2>&1 || die "no podman-compose (apt-get install podman-compose)"
+[ -x /usr/lib/cni/dnsname ] || die "no dnsname CNI plugin: the app could not resolve its services (apt-get install golang-github-containernetworking-plugin-dnsname)"
 project=cp-compose-test-$$
 files=(-f deploy/compose.yaml -f deploy/podman/compose.debian-images.yaml)
 work=$(mktemp -d)

@@ -44,6 +44,9 @@ for tool in podman:podman runc:runc slirp4netns:slirp4netns debootstrap:debootst
   redis-cli:redis-tools openssl:openssl node:nodejs podman-compose:podman-compose; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool#*:}")
 done
+# The compose stack finds its services by name: podman's CNI networks need the dnsname plugin for that (a recommended
+# package that --no-install-recommends leaves out; without it the app cannot resolve "postgres").
+[ -x /usr/lib/cni/dnsname ] || need+=(golang-github-containernetworking-plugin-dnsname)
 # A Python with PyYAML, as deploy/validate.sh finds one (Debian's python3-yaml serves /usr/bin/python3).
 PY=""
 for candidate in python3 /usr/bin/python3; do "$candidate" -c 'import yaml' 2>/dev/null && { PY=$candidate; break; }; done
