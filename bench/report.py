@@ -462,7 +462,8 @@ if curve:
     mb.plot(users, [med("near-curve", v, "rss_max_mb") or 0 for v in curve], "^:", color="#c0392b",
             label="resident set MB")
     mb.set_ylabel("MB")
-    fig.legend(fontsize=8, loc="lower left")
+    # Inside the axes, where the lines leave room (the ratio falls to the right, the MB lines stay high or low).
+    fig.legend(fontsize=8, loc="center right", bbox_to_anchor=(0.88, 0.5))
     ax.set_title("Near tier, default memory bound")
     save(fig, "near-curve.png")
 print((out / "report.md").read_text())
