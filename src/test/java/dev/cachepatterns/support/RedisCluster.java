@@ -145,12 +145,37 @@ public final class RedisCluster implements AutoCloseable {
 
     /** The live replica that replicates {@code master} now. */
     public RedisServer replicaOf(RedisServer master) {
+        return findReplicaOf(master).orElseThrow(() -> new IllegalStateException("no replica of " + master.port()));
+    }
+
+    private Optional<RedisServer> findReplicaOf(RedisServer master) {
         return nodes.stream()
                 .filter(node ->
                         node != master && node.answersPing() && !isMaster(node) && masterPortOf(node) == master.port())
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no replica of " + master.port()));
+                .findFirst();
     }
+
+    /**
+     * The master that owns {@code key}'s slot and its replica, once the nodes agree on both: right after a failover the
+     * view of the node asked may still name the old master, which already answers as a replica.
+     */
+    public Shard shardOf(String key, Duration atMost) {
+        Shard[] found = {null};
+        Awaitility.await()
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> {
+                    RedisServer master = masterOf(key);
+                    Optional<RedisServer> replica = isMaster(master) ? findReplicaOf(master) : Optional.empty();
+                    replica.ifPresent(r -> found[0] = new Shard(master, r));
+                    return replica.isPresent();
+                });
+        return found[0];
+    }
+
+    /** A master and its replica. */
+    public record Shard(RedisServer master, RedisServer replica) {}
 
     /** A master other than {@code master}. */
     public RedisServer otherMaster(RedisServer master) {

@@ -157,8 +157,8 @@ class NearTierFailoverTest {
             CompletableFuture<Void> failovers = CompletableFuture.runAsync(
                     () -> {
                         for (int f = 0; f < STRESS_FAILOVERS; f++) {
-                            RedisServer master = cluster.masterOf(writer.key(ids.get(f % ids.size())));
-                            cluster.failOverTo(cluster.replicaOf(master), FAILOVER);
+                            String key = writer.key(ids.get(f % ids.size()));
+                            cluster.failOverTo(cluster.shardOf(key, FAILOVER).replica(), FAILOVER);
                         }
                     },
                     failing);
@@ -172,8 +172,9 @@ class NearTierFailoverTest {
         ClusterRounds.Tally coordinated = rounds.tally();
 
         // Then a master killed between two rounds, once its replica has everything; the rounds go on through it.
-        RedisServer master = cluster.masterOf(writer.key(ids.get(0)));
-        RedisServer replica = cluster.replicaOf(master);
+        RedisCluster.Shard shard = cluster.shardOf(writer.key(ids.get(0)), NearInstance.WAIT);
+        RedisServer master = shard.master();
+        RedisServer replica = shard.replica();
         Awaitility.await().atMost(NearInstance.WAIT).until(() -> cluster.replicaCaughtUp(master, replica));
         master.stop();
         while (!cluster.isMaster(replica) || rounds.tally().rounds() < coordinated.rounds() + STRESS_ROUNDS) {
